@@ -1,0 +1,102 @@
+"""Paywall evidence and the verdict. Reads values, not the presence of words: Piano scripts sit on free
+pages, `isAccessibleForFree: false` with a metered tier and the full text served is metered."""
+from __future__ import annotations
+
+import regex
+
+from .result import Paywall, Signal
+from .rules import RuleSet
+from .textnorm import squash
+
+_FALSE = {"false", "0", "no"}
+_TRUE = {"true", "1", "yes"}
+
+
+def _flag(v):
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str):
+        s = v.strip().lower()
+        return False if s in _FALSE else True if s in _TRUE else None
+    return None
+
+
+def _parts(obj):
+    hp = obj.get("hasPart")
+    if isinstance(hp, dict):
+        return [hp]
+    return [x for x in hp if isinstance(x, dict)] if isinstance(hp, list) else []
+
+
+def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset) -> tuple[list[Signal], list[str]]:
+    """Signals from structured data, meta tags and vendor markup; plus the protected selectors."""
+    sig: list[Signal] = []
+    selectors: list[str] = []
+    for o in lds:
+        free = _flag(o.get("isAccessibleForFree"))
+        if free is False:
+            sig.append(Signal("json-ld", "isAccessibleForFree", "any", f"{o.get('@type')}: false"))
+        elif free is True:
+            sig.append(Signal("json-ld", "isAccessibleForFree", "free", f"{o.get('@type')}: true"))
+        for part in _parts(o):
+            sel = part.get("cssSelector")
+            if isinstance(sel, str) and sel.strip() and _flag(part.get("isAccessibleForFree")) is False:
+                selectors.append(sel.strip()[:200])
+                kind = "registration" if regex.search(r"(?i)reg(?:istration)?[-_]?wall|regwalled", sel) else "any"
+                sig.append(Signal("json-ld", "hasPart.cssSelector", kind, sel.strip()[:200]))
+    for el in doc.xpath("//meta[@name='article:content_tier' or @property='article:content_tier']"):
+        tier = (el.get("content") or "").strip().lower()
+        kind = {"metered": "metered", "locked": "hard", "free": "free"}.get(tier)
+        if kind:
+            sig.append(Signal("meta", "article:content_tier", kind, tier))
+    for rule in ruleset.dom_signal:
+        try:
+            els = rule.xpath(doc)
+        except Exception:
+            continue
+        if rule.compiled is not None:
+            els = [e for e in els if rule.search(((e.text or "")[:200_000]) + " " + (e.get("src") or ""))]
+        if els:
+            sig.append(Signal("vendor", rule.id, rule.signal or "any", squash(rule.selector)[:120]))
+    return sig, selectors
+
+
+def protected_nodes(doc, selectors: list[str]) -> set:
+    """Nodes that `hasPart.cssSelector` points to hold the (protected) article text: never prune them."""
+    from cssselect import GenericTranslator, SelectorError
+    out = set()
+    for sel in selectors:
+        try:
+            xp = GenericTranslator().css_to_xpath(sel)
+            out.update(doc.xpath(xp))
+        except (SelectorError, Exception):
+            continue
+    return out
+
+
+def verdict(signals: list[Signal], words: int, ends_cut: bool) -> Paywall:
+    """Combine evidence into one kind. Text from the gate itself is the strongest evidence of its kind;
+    structured data says that a gate exists; vendor scripts alone say little."""
+    kinds = {}
+    for s in signals:
+        kinds.setdefault((s.source, s.kind), []).append(s)
+    has = lambda src, kind: (src, kind) in kinds
+    text_kind = next((k for k in ("metered", "registration", "hard") if has("text", k)), None)
+    meta_kind = next((k for k in ("metered", "hard") if has("meta", k)), None)
+    ld_reg = has("json-ld", "registration")
+    ld_false = has("json-ld", "any") or ld_reg
+    vendor = next((k for k in ("metered", "registration", "hard") if has("vendor", k)), None)
+    vendor_any = has("vendor", "any")
+    kind = "none"
+    if text_kind == "metered" or meta_kind == "metered" or vendor == "metered":
+        kind = "metered"
+    elif text_kind == "registration" or ld_reg or vendor == "registration":
+        kind = "registration"
+    elif text_kind == "hard" or meta_kind == "hard" or vendor == "hard":
+        kind = "hard"
+    elif ld_false or vendor_any:
+        kind = "hard" if ends_cut else "metered" if ld_false else "none"
+    if kind == "none" and ends_cut and has("text", "any"):
+        kind = "hard"
+    truncated = kind in ("hard", "registration") and (ends_cut or words < 250)
+    return Paywall(detected=kind != "none", kind=kind, truncated=truncated, signals=signals)

@@ -1,0 +1,131 @@
+"""`clean()`: the pure function at the centre. parse → detect → prune → extract → scrub → sanitize → result."""
+from __future__ import annotations
+
+import html as htmllib
+import math
+
+import regex
+
+from . import blocks as blk
+from . import detect, metadata, parse, prune, rules, scrub, sanitize
+from .errors import EmptyInput, NotHTML, QuietpageError
+from .extract import extract, prepare
+from .options import Options
+from .result import Paywall, Result, Signal
+from .textnorm import nfc, word_count
+
+WORDS_PER_MINUTE = 230
+_ENDS_CUT = regex.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
+
+
+def _options(options, kw) -> Options:
+    opts = Options.from_dict(options) if not isinstance(options, Options) else options
+    if kw:
+        import dataclasses
+        merged = {k: getattr(opts, k) for k in (f.name for f in dataclasses.fields(Options))}
+        merged.update(kw)
+        opts = Options.from_dict({k: (list(v) if isinstance(v, (tuple, frozenset)) else v) for k, v in merged.items()})
+    return opts
+
+
+def clean(html: str | bytes | None = None, *, text: str | None = None, url: str | None = None,
+          options: Options | dict | None = None, **kw) -> Result:
+    """Turn a page (or scraped text) into clean reader-mode content with a paywall verdict.
+
+    Raises only `QuietpageError` subclasses (EmptyInput, NotHTML, InputTooLarge, RuleError,
+    OptionsError); anything else escaping is a bug."""
+    opts = _options(options, kw)
+    ruleset = rules.load(tuple(opts.rule_files))
+    if url is not None and not isinstance(url, str):
+        raise NotHTML("url must be a string")
+    url = (url or "").strip()[:4096] or None
+    if text is not None:
+        if html is not None:
+            raise NotHTML("pass html or text, not both")
+        return _clean_text(text, url, opts, ruleset)
+    try:
+        return _clean_html(html, url, opts, ruleset)
+    except QuietpageError:
+        raise
+    except RecursionError:
+        raise NotHTML("page is nested too deeply to process") from None
+
+
+def _finish(res: Result, kept: list[blk.Block], signals: list[Signal], opts: Options) -> Result:
+    res.text = blk.to_text(kept)
+    res.word_count = word_count(res.text)
+    res.reading_time_minutes = math.ceil(res.word_count / WORDS_PER_MINUTE) if res.word_count else 0
+    last = kept[-1].text if kept else ""
+    res.paywall = detect.verdict(signals, res.word_count, bool(_ENDS_CUT.search(last)))
+    return res
+
+
+def _text_signals(blocks: list[blk.Block]) -> list[Signal]:
+    return [Signal("text", r.id, r.signal, b.text[:160]) for r, b in scrub.text_signals(blocks)]
+
+
+def _clean_text(text: str, url, opts: Options, ruleset) -> Result:
+    if not isinstance(text, str):
+        if isinstance(text, (bytes, bytearray)):
+            text, _ = parse.decode(bytes(text))
+        else:
+            raise NotHTML(f"text must be a string, not {type(text).__name__}")
+    if len(text) > opts.max_bytes:
+        from .errors import InputTooLarge
+        raise InputTooLarge(f"text is {len(text):,} characters; the limit is {opts.max_bytes:,}")
+    text = nfc(parse._CONTROL.sub("", text))
+    res = Result(url=url or "", input_kind="text")
+    blocks = blk.from_text(text)
+    kept = scrub.scrub(blocks, ruleset, opts.keep_categories, res.removed, opts.regex_timeout,
+                       opts.include_removed_text) if opts.scrub else blocks
+    res.content_html = "\n".join(f"<p>{htmllib.escape(b.text, quote=False)}</p>" for b in kept)
+    return _finish(res, kept, _text_signals(blocks), opts)
+
+
+def _clean_html(html, url, opts: Options, ruleset) -> Result:
+    decoded, _enc = parse.to_text(html, opts.max_bytes)
+    doc = parse.parse(nfc(decoded))
+    res = Result(url=url or "", input_kind="html")
+    lds = metadata.json_ld(doc)
+    # detect (markup) before anything is removed
+    signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories)
+    res.__dict__.update(metadata.collect(doc, lds, url))
+    prepare(doc)
+    protected = detect.protected_nodes(doc, selectors) if selectors else set()
+    if opts.prune:
+        prune.prune(doc, ruleset, opts.keep_categories, protected, res.removed, opts.include_removed_text)
+    article = extract(doc, url)
+    if article is None:
+        res.paywall = detect.verdict(signals, 0, False)
+        return res
+    blocks = blk.from_tree(article)
+    if opts.scrub:
+        kept = scrub.scrub(blocks, ruleset, opts.keep_categories, res.removed, opts.regex_timeout,
+                           opts.include_removed_text)
+        keep_ids = {id(b) for b in kept}
+        for b in blocks:
+            if id(b) in keep_ids:
+                continue
+            el = b.element
+            if b.tag == "#text":
+                el.text = None
+                for c in el:
+                    if isinstance(c.tag, str) and c.tag in blk.BLOCK_TAGS:
+                        c.tail = None
+            elif el.getparent() is not None:
+                parent = el.getparent()
+                el.drop_tree()
+                _drop_empty(parent)
+    else:
+        kept = blocks
+    res.content_html = sanitize.sanitize(article, url)
+    return _finish(res, kept, signals + _text_signals(blocks), opts)
+
+
+def _drop_empty(el) -> None:
+    """Lists and containers left empty by a removal go too."""
+    while el is not None and el.getparent() is not None and el.tag in ("ul", "ol", "dl", "div", "section") \
+            and not el.text_content().strip() and el.find(".//img") is None:
+        parent = el.getparent()
+        el.drop_tree()
+        el = parent

@@ -1,0 +1,114 @@
+"""Bytes or text in, one lxml tree out: decode first (lxml mis-guesses undeclared UTF-8), enforce limits."""
+from __future__ import annotations
+
+import codecs
+import re
+
+import lxml.etree
+import lxml.html
+
+from .errors import EmptyInput, InputTooLarge, NotHTML
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# C0 controls other than tab/newline/carriage return are not allowed in lxml text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MARKUP = re.compile(r"<\s*[A-Za-z!/?]")
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+
+
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name.strip().lower()).name
+    except (LookupError, ValueError):
+        return None
+
+
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding). BOM wins; a strict UTF-8 decode comes next because a declaration is
+    often wrong while valid multi-byte UTF-8 by accident is rare; then the declaration; then detection."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc, "replace"), enc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    if declared:
+        candidates.append(declared)
+    m = _META_CHARSET.search(data[:8192])
+    if m:
+        candidates.append(m.group(1).decode("ascii", "ignore"))
+    for name in candidates:
+        enc = _codec(name)
+        # A page that says UTF-16/32 without a BOM is lying (HTML treats it as UTF-8).
+        if enc and not enc.startswith(("utf-16", "utf-32", "utf_16", "utf_32")) and enc != "utf-8":
+            try:
+                return data.decode(enc), enc
+            except (UnicodeDecodeError, LookupError):
+                continue
+    try:
+        from charset_normalizer import from_bytes
+        best = from_bytes(data[:200_000]).best()
+        if best is not None and best.encoding:
+            enc = _codec(best.encoding) or "utf-8"
+            if not enc.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
+                return data.decode(enc, "replace"), enc
+    except Exception:  # detection is a best effort; fall through to a lossy but safe decode
+        pass
+    return data.decode("cp1252", "replace"), "cp1252"
+
+
+def to_text(html: str | bytes, max_bytes: int, declared: str | None = None) -> tuple[str, str]:
+    """Decode and check the input; raise typed errors for what cannot be an HTML page."""
+    if html is None:
+        raise EmptyInput("no input: pass html or text")
+    if not isinstance(html, (str, bytes, bytearray, memoryview)):
+        raise NotHTML(f"html must be str or bytes, not {type(html).__name__}")
+    size = len(html) if isinstance(html, (bytes, bytearray, memoryview)) else len(html.encode("utf-8", "surrogatepass")) if len(html) * 4 > max_bytes else len(html)
+    if size > max_bytes:
+        raise InputTooLarge(f"input is {size:,} bytes; the limit is {max_bytes:,}")
+    if isinstance(html, (bytes, bytearray, memoryview)):
+        data = bytes(html)
+        if not data.strip():
+            raise EmptyInput("input is empty")
+        _reject_binary(data)
+        text, enc = decode(data, declared)
+    else:
+        text, enc = html, "unicode"
+    if "\x00" in text or _CONTROL.search(text[:100_000]):
+        text = _CONTROL.sub("", text)
+    if not text.strip():
+        raise EmptyInput("input is empty or whitespace")
+    if text.count("\ufffd") > max(32, len(text) // 20):
+        raise NotHTML("input does not decode as text (binary data?)")
+    return text, enc
+
+
+_BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\x7fELF",
+                 b"RIFF", b"OggS", b"\x00\x00\x01\x00", b"wOF")
+
+
+def _reject_binary(data: bytes) -> None:
+    if data.startswith(_BINARY_MAGIC):
+        raise NotHTML("input is a binary file (image, archive or document), not HTML")
+    head = data[:4096]
+    if b"\x00" in head and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        controls = sum(b < 9 or 13 < b < 32 for b in head)
+        if controls > len(head) // 10:
+            raise NotHTML("input looks like binary data, not HTML")
+
+
+def parse(text: str):
+    """Parse decoded text into an lxml document; raise NotHTML when nothing parseable remains."""
+    if not _MARKUP.search(text[:200_000]) and len(text) < 200_000 and text.lstrip()[:1] in "{[":
+        raise NotHTML("input looks like JSON, not HTML; send it as text or as a page")
+    try:
+        doc = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (lxml.etree.ParserError, ValueError) as e:
+        raise NotHTML(f"input could not be parsed as HTML: {e}") from None
+    if doc is None:
+        raise NotHTML("input could not be parsed as HTML")
+    return doc

@@ -1,0 +1,104 @@
+"""Text rules over blocks and runs of blocks. A single block can be furniture on its own ("Subscribe now
+for unlimited access."); short blocks ("Smart Quarterly", "₹900", "3 Months") only in a run of furniture
+that strong hits anchor. Article prose breaks a run."""
+from __future__ import annotations
+
+import regex
+
+from .blocks import Block
+from .result import Removal
+from .rules import Rule, RuleSet
+
+GATE = {"meter", "paywall", "login", "pricing", "plan-benefits", "support", "newsletter"}
+_SENTENCE_END = regex.compile(r"[.!?…:;\"”»)]\s*$")
+
+
+def _is_short(b: Block) -> bool:
+    """Short, non-sentence blocks: plan names, prices, benefit lines, link lists, labels."""
+    if b.words == 0:
+        return True
+    if b.words <= 4:
+        return True
+    return b.words <= 18 and (not _SENTENCE_END.search(b.text) or b.link_density > 0.5)
+
+
+def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float) -> None:
+    rules = [r for r in ruleset.text if r.category not in keep or r.strength == "signal"]
+    for b in blocks:
+        if not b.folded:
+            continue
+        for r in rules:
+            if b.words <= r.max_words and r.search(b.folded, timeout) is not None:
+                b.hits.append(r)
+
+
+def _strong(b: Block, keep: frozenset) -> Rule | None:
+    return next((r for r in b.hits if r.strength == "block" and r.category not in keep), None)
+
+
+def _weak(b: Block, keep: frozenset) -> Rule | None:
+    return next((r for r in b.hits if r.strength == "run" and r.category not in keep), None)
+
+
+def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None, str]]:
+    """Return (index, rule, reason) for every block to remove."""
+    out: dict[int, tuple[Rule | None, str]] = {}
+    n = len(blocks)
+    for i, b in enumerate(blocks):
+        r = _strong(b, keep)
+        if r:
+            out[i] = (r, "")
+    i = 0
+    while i < n:
+        if not (blocks[i].hits or _is_short(blocks[i])):
+            i += 1
+            continue
+        j = i
+        while j < n and (blocks[j].hits or _is_short(blocks[j])):
+            j += 1
+        run = range(i, j)
+        strong = [k for k in run if k in out]
+        if strong:
+            weak = [k for k in run if _weak(blocks[k], keep)]
+            hits = len(set(strong) | set(weak))
+            first, last = strong[0], max(strong + weak)
+            gate_first = out[first][0].category in GATE
+            to_end = j == n and gate_first
+            if hits / len(run) >= 0.3 or to_end:
+                for k in weak:
+                    out.setdefault(k, (_weak(blocks[k], keep), ""))
+                end = j if to_end else last
+                for k in range(first + 1, end):
+                    if k not in out:
+                        out[k] = (None, f"run after {out[first][0].id}")
+        i = j
+    return sorted((k, r, why) for k, (r, why) in out.items())
+
+
+def scrub(blocks: list[Block], ruleset: RuleSet, keep: frozenset, removals: list[Removal], timeout: float,
+          with_text: bool = True) -> list[Block]:
+    """Mark, decide and return the kept blocks; removals are recorded with their rule and category."""
+    match(blocks, ruleset, keep, timeout)
+    drop = decide(blocks, keep)
+    gone = set()
+    for k, r, why in drop:
+        b = blocks[k]
+        if r is None:  # carried by the run: take the category of the nearest strong hit before it
+            prev = next((blocks[m] for m in range(k - 1, -1, -1) if _strong(blocks[m], keep)), None)
+            rr = _strong(prev, keep) if prev else None
+            rid, cat = (f"run:{rr.id}", rr.category) if rr else ("run", "paywall")
+        else:
+            rid, cat = r.id, r.category
+        if cat in keep:
+            continue
+        gone.add(k)
+        removals.append(Removal(rid, cat, "scrub", b.text[:2000] if with_text else ""))
+    return [b for k, b in enumerate(blocks) if k not in gone]
+
+
+def text_signals(blocks: list[Block]):
+    """(rule, block) pairs whose rule names a paywall kind: the detect stage's text evidence."""
+    for b in blocks:
+        for r in b.hits:
+            if r.signal:
+                yield r, b
