@@ -22,36 +22,95 @@ class Block:
     folded: str = ""
     words: int = 0
     hits: list = field(default_factory=list)   # rules that flag this block
+    segments: list = field(default_factory=list, repr=False)  # where its text lives in the tree
 
     def __post_init__(self):
         self.folded = fold(self.text)
         self.words = word_count(self.text)
 
 
-def _is_leaf(el) -> bool:
-    for d in el.iterdescendants():
-        if isinstance(d.tag, str) and d.tag in BLOCK_TAGS and d.tag not in ("br", "hr"):
-            return False
-    return True
+class _Flow:
+    """Collects inline text into blocks while walking the tree in document order."""
+
+    def __init__(self):
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.segs: list[tuple] = []
+        self.links = 0
+        self.owner = None
+
+    def add(self, text: str | None, seg: tuple) -> None:
+        if text:
+            self.parts.append(text)
+        self.segs.append(seg)
+
+    def flush(self) -> None:
+        text = squash("".join(self.parts))
+        if text and self.owner is not None:
+            b = Block(text, self.owner.tag, self.owner, min(1.0, self.links / max(1, len(text))))
+            b.segments = self.segs
+            self.blocks.append(b)
+        self.parts, self.segs, self.links = [], [], 0
+
+
+def _walk(el, flow: _Flow) -> None:
+    tag = el.tag if isinstance(el.tag, str) else None
+    if tag is None:
+        return
+    if tag in BLOCK_TAGS:
+        flow.flush()
+        if tag == "br" or tag == "hr":
+            return
+        saved = flow.owner
+        flow.owner = el
+        flow.add(el.text, ("text", el))
+        for c in el:
+            _walk(c, flow)
+            if isinstance(c.tag, str) and c.tag in BLOCK_TAGS:
+                flow.owner = el
+            flow.add(c.tail, ("tail", c))
+        flow.flush()
+        flow.owner = saved
+    else:
+        text = el.text_content() if tag != "img" else ""
+        if any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS and d.tag not in ("br", "hr")
+               for d in el.iterdescendants()):
+            # inline element wrapping blocks (an <a> around a <div>): walk it like a container
+            flow.add(el.text, ("text", el))
+            for c in el:
+                _walk(c, flow)
+                flow.add(c.tail, ("tail", c))
+            return
+        if tag == "a":
+            flow.links += len(squash(text))
+        if "br" in {d.tag for d in el.iterdescendants()}:
+            flow.add(el.text, ("text", el))
+            for c in el:
+                _walk(c, flow)
+                flow.add(c.tail, ("tail", c))
+            return
+        flow.add(text, ("elem", el))
 
 
 def from_tree(root) -> list[Block]:
-    """Leaf block elements in document order; a container's loose text becomes a block of its own."""
-    out = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag not in BLOCK_TAGS or el.tag in ("br", "hr"):
-            continue
-        if _is_leaf(el):
-            text = squash(el.text_content())
-            if text:
-                links = sum(len(squash(a.text_content())) for a in el.iter("a"))
-                out.append(Block(text, el.tag, el, min(1.0, links / max(1, len(text)))))
-        else:
-            loose = squash(" ".join([el.text or ""] + [c.tail or "" for c in el if isinstance(c.tag, str)
-                                                        and c.tag in BLOCK_TAGS]))
-            if loose and word_count(loose) > 0:
-                out.append(Block(loose, "#text", el, 0.0))
-    return out
+    """Blocks in document order: runs of inline content between block boundaries (and <br>)."""
+    flow = _Flow()
+    _walk(root, flow)
+    flow.flush()
+    return flow.blocks
+
+
+def remove(block: Block) -> None:
+    """Take a block's text out of the tree, leaving its neighbours alone."""
+    for kind, el in block.segments:
+        if kind == "text":
+            el.text = None
+        elif kind == "tail":
+            el.tail = None
+    for kind, el in block.segments:
+        if kind == "elem" and el.getparent() is not None:
+            el.tail = None
+            el.getparent().remove(el)
 
 
 def from_text(text: str) -> list[Block]:

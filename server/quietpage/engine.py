@@ -103,29 +103,26 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
         kept = scrub.scrub(blocks, ruleset, opts.keep_categories, res.removed, opts.regex_timeout,
                            opts.include_removed_text)
         keep_ids = {id(b) for b in kept}
-        for b in blocks:
-            if id(b) in keep_ids:
-                continue
-            el = b.element
-            if b.tag == "#text":
-                el.text = None
-                for c in el:
-                    if isinstance(c.tag, str) and c.tag in blk.BLOCK_TAGS:
-                        c.tail = None
-            elif el.getparent() is not None:
-                parent = el.getparent()
-                el.drop_tree()
-                _drop_empty(parent)
+        if len(kept) < len(blocks):
+            for b in blocks:
+                if id(b) not in keep_ids:
+                    blk.remove(b)
+            _drop_empty(article)
     else:
         kept = blocks
     res.content_html = sanitize.sanitize(article, url)
     return _finish(res, kept, signals + _text_signals(blocks), opts)
 
 
-def _drop_empty(el) -> None:
-    """Lists and containers left empty by a removal go too."""
-    while el is not None and el.getparent() is not None and el.tag in ("ul", "ol", "dl", "div", "section") \
-            and not el.text_content().strip() and el.find(".//img") is None:
-        parent = el.getparent()
-        el.drop_tree()
-        el = parent
+_CONTAINERS = ("ul", "ol", "dl", "div", "section", "li", "p", "blockquote", "figure", "span", "a", "strong", "b",
+               "em", "i", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside")
+
+
+def _drop_empty(root) -> None:
+    """Elements left without text or media by a removal go too (empty lists, empty paragraphs)."""
+    for el in list(root.iter(*_CONTAINERS)):
+        if el is root or el.getparent() is None:
+            continue
+        if not (el.text_content() or "").strip() and el.find(".//img") is None and el.find(".//iframe") is None \
+                and el.find(".//video") is None and el.find(".//picture") is None:
+            el.drop_tree()
