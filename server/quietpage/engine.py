@@ -94,7 +94,16 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     protected = detect.protected_nodes(doc, selectors) if selectors else set()
     if opts.prune:
         prune.prune(doc, ruleset, opts.keep_categories, protected, res.removed, opts.include_removed_text)
+    prose = _prose_words(doc)
     article = extract(doc, url)
+    if opts.prune and _looks_lost(article, prose):
+        # readability's scoring is relative: pruning can tip it onto the wrong node. Retry unpruned.
+        doc = parse.parse(nfc(decoded))
+        prepare(doc)
+        res.removed = [r for r in res.removed if r.stage != "prune"]
+        retry = extract(doc, url)
+        if _words(retry) > _words(article):
+            article = retry
     if article is None:
         res.paywall = detect.verdict(signals, 0, False)
         return res
@@ -116,6 +125,19 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
 
 _CONTAINERS = ("ul", "ol", "dl", "div", "section", "li", "p", "blockquote", "figure", "span", "a", "strong", "b",
                "em", "i", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside")
+
+
+def _words(el) -> int:
+    return len(el.text_content().split()) if el is not None else 0
+
+
+def _prose_words(doc) -> int:
+    """Words in paragraphs: what a good extraction should mostly recover."""
+    return sum(len((p.text_content() or "").split()) for p in doc.iter("p"))
+
+
+def _looks_lost(article, prose: int) -> bool:
+    return prose > 300 and _words(article) < 0.2 * prose
 
 
 def _drop_empty(root) -> None:

@@ -15,6 +15,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codec
 # C0 controls other than tab/newline/carriage return are not allowed in lxml text.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MARKUP = re.compile(r"<\s*[A-Za-z!/?]")
+_XML_DECL = re.compile(r"^<\?xml[^>]*\?>")
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
 
 
@@ -105,6 +106,9 @@ def parse(text: str):
     """Parse decoded text into an lxml document; raise NotHTML when nothing parseable remains."""
     if not _MARKUP.search(text[:200_000]) and len(text) < 200_000 and text.lstrip()[:1] in "{[":
         raise NotHTML("input looks like JSON, not HTML; send it as text or as a page")
+    head = text[:300].lstrip()
+    if head.startswith("<?xml"):
+        text = _XML_DECL.sub("", text.lstrip(), count=1)
     try:
         doc = lxml.html.document_fromstring(text, parser=_PARSER)
     except (lxml.etree.ParserError, ValueError) as e:

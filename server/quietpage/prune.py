@@ -6,13 +6,46 @@ from .result import Removal
 from .rules import RuleSet
 from .textnorm import squash, word_count
 
+_NEVER = {"html", "body", "main", "article"}
+
+
+def _removable(el, rule, protected: set) -> str | None:
+    """The element's text when the rule may remove it; None when it must stay."""
+    if el.getparent() is None or el.tag in _NEVER:
+        return None
+    if protected and (el in protected or any(p in protected for p in el.iterdescendants())):
+        return None
+    text = squash(el.text_content())
+    if word_count(text) > rule.max_words:
+        return None  # a mis-classed article container ("newsletter-article") is not furniture
+    return text
+
 
 def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list[Removal],
           with_text: bool = True) -> None:
     """Remove every node a DOM rule selects, except nodes that hold protected article text
-    (hasPart.cssSelector) and nodes bigger than the rule allows (a mis-classed article container)."""
-    root = doc.getroottree().getroot()
+    (hasPart.cssSelector) and nodes bigger than the rule allows."""
     body = doc.find("body")
+    if body is None:
+        return
+    index = ruleset.token_index(keep)
+    # one walk for all token rules; a removed node's subtree is not visited
+    stack = [body]
+    while stack:
+        el = stack.pop()
+        keep_walking = []
+        for child in list(el):
+            if not isinstance(child.tag, str):
+                continue
+            rule = index.match(child) if (child.get("class") or child.get("id")) else None
+            if rule is not None:
+                text = _removable(child, rule, protected)
+                if text is not None:
+                    removals.append(Removal(rule.id, rule.category, "prune", text[:2000] if with_text else ""))
+                    child.drop_tree()
+                    continue
+            keep_walking.append(child)
+        stack.extend(reversed(keep_walking))
     for rule in ruleset.dom_remove:
         if rule.category in keep:
             continue
@@ -21,13 +54,7 @@ def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list
         except Exception:  # an odd selector on an odd page must not break the page
             continue
         for el in found:
-            if el is root or el is body or el.getparent() is None or not isinstance(el.tag, str):
-                continue
-            if protected and (el in protected or any(p in protected for p in el.iterdescendants())):
-                continue
-            text = squash(el.text_content())
-            if word_count(text) > rule.max_words:
-                continue
-            if text or with_text:
+            text = _removable(el, rule, protected)
+            if text is not None:
                 removals.append(Removal(rule.id, rule.category, "prune", text[:2000] if with_text else ""))
-            el.drop_tree()
+                el.drop_tree()

@@ -35,6 +35,8 @@ class Rule:
     description: str = ""
     pattern: str | None = None
     selector: str | None = None
+    tokens: list[str] = field(default_factory=list)  # class/id word phrases, e.g. "share bar", "paywall"
+    unless: list[str] = field(default_factory=list)  # phrases that veto a token match ("credit card")
     strength: str = "block"      # block: removes a block alone; run: only inside a run of furniture;
     #                              signal: never removes, only feeds the paywall verdict
     max_words: int = 40          # text rules judge blocks up to this length only
@@ -43,11 +45,13 @@ class Rule:
     matches: list[str] = field(default_factory=list)
     keeps: list[str] = field(default_factory=list)
     compiled: object = field(default=None, repr=False, compare=False)
+    phrases: list = field(default_factory=list, repr=False, compare=False)
+    vetoes: list = field(default_factory=list, repr=False, compare=False)
     xpath: object = field(default=None, repr=False, compare=False)
 
     @property
     def is_dom(self) -> bool:
-        return self.selector is not None
+        return self.selector is not None or bool(self.tokens)
 
     def search(self, folded: str, timeout: float = 0.05):
         """Match on folded text; a rule that times out counts as no match (it can never hang us)."""
@@ -59,36 +63,46 @@ class Rule:
     def judges(self, text: str, timeout: float = 0.05) -> bool:
         """Would this rule, standing alone, flag this block? (What the examples test.)"""
         if self.is_dom:
-            doc = lxml.html.fromstring(f"<div>{text}</div>")
+            doc = lxml.html.fragment_fromstring(text, create_parent="div")
+            if self.tokens:
+                index = TokenIndex([self])
+                return any(index.match(el) for el in doc.iter() if isinstance(el.tag, str))
             return bool(self.xpath(doc))
         return word_count(text) <= self.max_words and self.search(fold(text), timeout) is not None
 
     def to_dict(self) -> dict:
         return {"id": self.id, "category": self.category, "lang": self.lang, "source": self.source,
                 "type": "dom" if self.is_dom else "text", "strength": self.strength,
-                "pattern": self.pattern, "selector": self.selector, "signal": self.signal,
+                "pattern": self.pattern, "selector": self.selector, "tokens": self.tokens, "signal": self.signal,
                 "description": self.description}
 
 
-_FIELDS = {"id", "category", "pattern", "selector", "strength", "max_words", "gate", "signal",
+_FIELDS = {"id", "category", "pattern", "selector", "tokens", "unless", "strength", "max_words", "gate", "signal",
            "matches", "keeps", "description", "lang"}
 
 
 def _compile(rule: Rule) -> Rule:
-    if (rule.pattern is None) == (rule.selector is None):
-        raise RuleError(f"{rule.source}: rule {rule.id!r} needs exactly one of pattern or selector")
+    kinds = (rule.pattern is not None) + (rule.selector is not None) + bool(rule.tokens)
+    if kinds != 1 and not (rule.strength == "signal" and rule.selector and rule.pattern and not rule.tokens):
+        raise RuleError(f"{rule.source}: rule {rule.id!r} needs exactly one of pattern, selector or tokens "
+                        "(a signal rule may pair a selector with a pattern)")
     if rule.category not in CATEGORIES and rule.category != "signal":
         raise RuleError(f"{rule.source}: rule {rule.id!r} has unknown category {rule.category!r}")
     if rule.strength not in STRENGTHS:
         raise RuleError(f"{rule.source}: rule {rule.id!r} strength must be one of {STRENGTHS}")
     if rule.signal is not None and rule.signal not in KINDS:
         raise RuleError(f"{rule.source}: rule {rule.id!r} signal must be one of {KINDS}")
+    if rule.tokens:
+        if isinstance(rule.tokens, str) or not all(isinstance(t, str) and split_name(t) for t in rule.tokens):
+            raise RuleError(f"{rule.source}: rule {rule.id!r} tokens must be a list of class/id words")
+        rule.phrases = [tuple(split_name(t)) for t in rule.tokens]
+        rule.vetoes = [tuple(split_name(t)) for t in rule.unless]
     if rule.pattern is not None:
         try:
             rule.compiled = regex.compile(rule.pattern, regex.V1 if "(?V1)" in rule.pattern else 0)
         except regex.error as e:
             raise RuleError(f"{rule.source}: rule {rule.id!r} pattern does not compile: {e}") from None
-    else:
+    if rule.selector is not None:
         try:
             rule.xpath = lxml.etree.XPath(_translator.css_to_xpath(rule.selector))
         except (SelectorError, lxml.etree.XPathError) as e:
@@ -127,14 +141,66 @@ def builtin_files() -> list[Path]:
     return sorted(BUILTIN_DIR.glob("*.toml"))
 
 
+_CAMEL = regex.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = regex.compile(r"[^a-z0-9]+")
+
+
+def split_name(name: str) -> list[str]:
+    """'article-shareBar_top' -> ['article', 'share', 'bar', 'top']: class and id names as words."""
+    return [t for t in _SPLIT.split(_CAMEL.sub("-", name).lower()) if t]
+
+
+class TokenIndex:
+    """Matches elements against token rules in one pass: rules indexed by their phrase's first word."""
+
+    def __init__(self, rules: list[Rule]):
+        self.first: dict[str, list[tuple[tuple, Rule]]] = {}
+        for r in rules:
+            for ph in r.phrases:
+                self.first.setdefault(ph[0], []).append((ph, r))
+        self._cache: dict[str, list[str]] = {}
+
+    def _words(self, name: str) -> list[str]:
+        w = self._cache.get(name)
+        if w is None:
+            w = self._cache[name] = split_name(name) if len(name) < 200 else []
+        return w
+
+    def match(self, el) -> Rule | None:
+        names = (el.get("class") or "").split()
+        ident = el.get("id")
+        if ident:
+            names.append(ident)
+        first = self.first
+        for name in names[:20]:
+            seq = self._words(name)
+            for i, w in enumerate(seq):
+                for ph, r in first.get(w, ()):
+                    if (len(ph) == 1 or tuple(seq[i:i + len(ph)]) == ph) and not (r.vetoes and self._veto(r, names)):
+                        return r
+        return None
+
+    def _veto(self, rule: Rule, names: list[str]) -> bool:
+        for name in names:
+            seq = self._words(name)
+            for v in rule.vetoes:
+                if any(tuple(seq[i:i + len(v)]) == v for i in range(len(seq))):
+                    return True
+        return False
+
+
 @dataclass
 class RuleSet:
     rules: list[Rule]
 
     def __post_init__(self):
         self.text = [r for r in self.rules if not r.is_dom]
-        self.dom_remove = [r for r in self.rules if r.is_dom and r.strength != "signal"]
-        self.dom_signal = [r for r in self.rules if r.is_dom and (r.strength == "signal" or r.signal)]
+        self.dom_remove = [r for r in self.rules if r.selector and r.strength != "signal"]
+        self.token_rules = [r for r in self.rules if r.tokens and r.strength != "signal"]
+        self.dom_signal = [r for r in self.rules if r.selector and (r.strength == "signal" or r.signal)]
+
+    def token_index(self, keep: frozenset = frozenset()) -> "TokenIndex":
+        return TokenIndex([r for r in self.token_rules if r.category not in keep])
 
     def __len__(self):
         return len(self.rules)

@@ -1,0 +1,109 @@
+"""What stops a web page from using this service: Host check (DNS rebinding), Origin check (only
+browser-extension origins, plus the service's own page), CORS for extensions, an optional token.
+
+References: Zotero's connector server and Ollama do the same for their local HTTP services."""
+from __future__ import annotations
+
+import hmac
+import re
+
+from flask import Flask, Response, current_app, g, request
+
+from .problems import problem_response
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
+EXTENSION_SCHEMES = ("chrome-extension", "moz-extension")
+_ORIGIN = re.compile(r"^(chrome-extension|moz-extension)://([A-Za-z0-9._-]{1,128})$")
+ALLOW_HEADERS = "Content-Type, Authorization, X-Quietpage-Token"
+ALLOW_METHODS = "GET, POST, OPTIONS"
+# Endpoints anyone who passed the Host/Origin checks may call without the token.
+OPEN_ENDPOINTS = {"api.health", "api.openapi", "ui.index", "static"}
+
+
+def host_name(host: str) -> str:
+    """'localhost:8765' -> 'localhost', '[::1]:8765' -> '[::1]'."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        end = host.find("]")
+        return host[:end + 1] if end > 0 else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def host_allowed(host: str | None, extra: frozenset[str]) -> bool:
+    if not host:
+        return False
+    name = host_name(host)
+    if name.endswith("."):
+        name = name[:-1]
+    return name in LOOPBACK_NAMES or name in extra
+
+
+def extension_origin(origin: str, ids: frozenset[str]) -> bool:
+    m = _ORIGIN.match(origin)
+    return bool(m) and (not ids or m.group(2).lower() in ids)
+
+
+def _token_ok(expected: str) -> bool:
+    got = request.headers.get("X-Quietpage-Token")
+    if got is None:
+        auth = request.headers.get("Authorization", "")
+        scheme, _, value = auth.partition(" ")
+        got = value.strip() if scheme.lower() == "bearer" else None
+    return got is not None and hmac.compare_digest(got.encode("utf-8", "replace"), expected.encode("utf-8"))
+
+
+def _cors(resp: Response, origin: str) -> Response:
+    resp.headers["Access-Control-Allow-Origin"] = origin
+    resp.headers["Access-Control-Expose-Headers"] = "Retry-After, Server-Timing"
+    resp.vary.add("Origin")
+    return resp
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def _guard():
+        cfg = current_app.config
+        g.cors_origin = None
+        host = request.environ.get("HTTP_HOST")
+        if not host_allowed(host, cfg["QUIETPAGE_ALLOWED_HOSTS"]):
+            return problem_response(403, "forbidden_host", "Forbidden host",
+                                    "this service answers only to loopback host names (localhost, "
+                                    "127.0.0.1, [::1]) and those allowed with --allow-host")
+        origin = request.headers.get("Origin")
+        if origin is not None:
+            if extension_origin(origin, cfg["QUIETPAGE_EXTENSION_IDS"]):
+                g.cors_origin = origin
+            elif origin != f"{request.scheme}://{host}":   # the service's own page is same-origin
+                return problem_response(403, "forbidden_origin", "Forbidden origin",
+                                        "requests from web pages are refused; only the Quietpage "
+                                        "browser extension may call this service")
+        if request.method == "OPTIONS":
+            resp = Response(status=204)
+            resp.headers["Allow"] = ALLOW_METHODS
+            if g.cors_origin:
+                resp.headers["Access-Control-Allow-Methods"] = ALLOW_METHODS
+                resp.headers["Access-Control-Allow-Headers"] = ALLOW_HEADERS
+                resp.headers["Access-Control-Max-Age"] = "600"
+                if request.headers.get("Access-Control-Request-Private-Network") == "true":
+                    resp.headers["Access-Control-Allow-Private-Network"] = "true"
+            return resp
+        token = cfg.get("QUIETPAGE_TOKEN")
+        g.authenticated = bool(token) and _token_ok(token)
+        if token and not g.authenticated and request.endpoint not in OPEN_ENDPOINTS:
+            return problem_response(401, "unauthorized", "Unauthorized",
+                                    "this service requires a token: send 'Authorization: Bearer <token>' "
+                                    "or 'X-Quietpage-Token: <token>'",
+                                    {"WWW-Authenticate": 'Bearer realm="quietpage"'})
+
+    @app.after_request
+    def _headers(resp: Response):
+        origin = g.get("cors_origin")
+        if origin:
+            _cors(resp, origin)
+        h = resp.headers
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "no-referrer")
+        h.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if request.path.startswith("/api/"):
+            h.setdefault("Cache-Control", "no-store")
+        return resp

@@ -1,0 +1,189 @@
+"""The engine's side of a /api/v1/clean request: parse the body, call `clean()`, serialise the result.
+
+`handle()` is a pure function of plain data (bytes and strings in, a status and bytes out) so that it
+runs the same in the request thread (tests, `workers=0`) and in a worker process of the pool, where
+it is given a time limit enforced with SIGALRM. Everything a client can send ends as a 4xx problem;
+only a bug in the engine gives a 500.
+"""
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import os
+import re
+import signal
+import threading
+import time
+
+log = logging.getLogger("quietpage.web")
+
+# (status, code, title, detail)
+Problem = tuple
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REQUEST_FIELDS = ("html", "text", "url", "options")
+
+
+class TimeLimitExceeded(BaseException):
+    """Raised by the alarm in a worker; a BaseException so that no `except Exception` in the
+    engine can swallow it."""
+
+
+def _problem(status: int, code: str, title: str, detail: str) -> dict:
+    return {"status": status, "code": code, "title": title, "detail": detail}
+
+
+def _clean_str(s: str) -> str:
+    """Lone surrogates (legal in JSON escapes, illegal in UTF-8) become U+FFFD."""
+    if _SURROGATE.search(s):
+        return s.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return s
+
+
+def _from_json(body: bytes) -> dict:
+    """Returns {"kwargs": ...} for clean(), or {"problem": ...}."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as e:   # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return {"problem": _problem(400, "malformed_json", "Malformed JSON",
+                                    f"the body is not valid JSON: {str(e)[:200]}")}
+    if not isinstance(data, dict):
+        return {"problem": _problem(400, "invalid_request", "Invalid request",
+                                    "the body must be a JSON object with an \"html\" or a \"text\" field")}
+    unknown = sorted(set(data) - set(REQUEST_FIELDS))
+    if unknown:
+        return {"problem": _problem(400, "invalid_request", "Invalid request",
+                                    f"unknown fields {unknown[:5]}; known: {', '.join(REQUEST_FIELDS)}")}
+    html, text = data.get("html"), data.get("text")
+    if html is None and text is None:
+        return {"problem": _problem(400, "missing_field", "Missing field",
+                                    "the body needs an \"html\" or a \"text\" field (a string)")}
+    if html is not None and text is not None:
+        return {"problem": _problem(400, "invalid_request", "Invalid request",
+                                    "send \"html\" or \"text\", not both")}
+    for name in ("html", "text", "url"):
+        v = data.get(name)
+        if v is not None and not isinstance(v, str):
+            return {"problem": _problem(400, "invalid_request", "Invalid request",
+                                        f"\"{name}\" must be a string, not {type(v).__name__}")}
+    options = data.get("options")
+    if options is not None and not isinstance(options, dict):
+        return {"problem": _problem(400, "invalid_options", "Invalid options", "\"options\" must be an object")}
+    kw = {"url": _clean_str(data["url"]) if data.get("url") is not None else None, "options": options}
+    if html is not None:
+        kw["html"] = _clean_str(html)
+    else:
+        kw["text"] = _clean_str(text)
+    return {"kwargs": kw}
+
+
+def _decode_declared(body: bytes, charset: str | None):
+    """A charset in the Content-Type is the HTTP-level declaration: honour it when it names a codec."""
+    if not charset:
+        return body
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return body
+    return body.decode(charset, "replace")
+
+
+def _options(options: dict | None, spec: dict) -> tuple[dict | None, dict | None]:
+    """Apply the server's own settings; returns (options, problem)."""
+    options = dict(options or {})
+    if "rule_files" in options:
+        return None, _problem(400, "invalid_options", "Invalid options",
+                              "rule_files is a server setting (quietpage serve --rules FILE), "
+                              "not a request option")
+    if spec.get("keep"):
+        options.setdefault("keep_categories", list(spec["keep"]))
+    if spec.get("rule_files"):
+        options["rule_files"] = list(spec["rule_files"])
+    return options or None, None
+
+
+def handle(spec: dict) -> dict:
+    """Run one clean request. spec: kind ("json" | "html" | "text"), body (bytes), url, charset,
+    keep (list), rule_files (server setting). Returns {"status", "body"} or {"status", "problem"}."""
+    from .. import QuietpageError, clean
+
+    t0 = time.perf_counter()
+    kind, body = spec["kind"], spec["body"]
+    if kind == "json":
+        parsed = _from_json(body)
+        if "problem" in parsed:
+            return parsed["problem"]
+        kw = parsed["kwargs"]
+    elif kind == "html":
+        kw = {"html": _decode_declared(body, spec.get("charset")), "url": spec.get("url"), "options": None}
+    else:
+        raw = _decode_declared(body, spec.get("charset"))
+        kw = {"text": raw, "url": spec.get("url"), "options": None}
+    for k in ("html", "text", "url"):
+        if isinstance(kw.get(k), str):
+            kw[k] = _clean_str(kw[k])
+    kw["options"], problem = _options(kw.get("options"), spec)
+    if problem:
+        return problem
+    try:
+        result = clean(kw.pop("html", None), **kw)
+    except QuietpageError as e:
+        status = e.status if e.status in (400, 413, 422) else 422
+        return _problem(status, e.code, _TITLES.get(e.code, "Input rejected"), e.message)
+    except TimeLimitExceeded:
+        raise
+    except Exception:  # a bug in the engine, not the client's fault; logged without page content
+        log.exception("engine failed on a %d-byte %s request", len(body), kind)
+        return _problem(500, "internal_error", "Internal error",
+                        "the engine failed on this input; this is a bug, please report it")
+    out = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    try:
+        data = out.encode("utf-8")
+    except UnicodeEncodeError:
+        data = out.encode("utf-8", "replace")
+    return {"status": 200, "body": data, "ms": (time.perf_counter() - t0) * 1e3}
+
+
+_TITLES = {"empty_input": "Empty input", "not_html": "Not an HTML page", "input_too_large": "Input too large",
+           "invalid_options": "Invalid options", "rule_error": "Rule error"}
+
+
+# ---- worker processes -------------------------------------------------------------------------
+
+def _on_alarm(signum, frame):
+    raise TimeLimitExceeded()
+
+
+def worker_init(rule_files: tuple[str, ...] = ()) -> None:
+    """Runs once in each worker process: ignore Ctrl-C (the parent shuts us down), arm the time
+    limit, and warm up (load rules, clean a tiny page) so the first real request is not slow."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, _on_alarm)
+    from .. import clean, rules
+    try:
+        rules.load(tuple(rule_files))
+        clean("<html><body><article><p>Warm up. " * 3 + "</p></article></body></html>")
+    except Exception:  # a bad rule file is reported per request, with its message
+        pass
+
+
+def handle_limited(spec: dict, time_limit: float | None) -> dict:
+    """`handle` with a wall-clock limit (in worker processes only: SIGALRM needs the main thread)."""
+    armed = bool(time_limit) and hasattr(signal, "setitimer") \
+        and threading.current_thread() is threading.main_thread()
+    if armed:
+        signal.setitimer(signal.ITIMER_REAL, time_limit)
+    try:
+        return handle(spec)
+    except TimeLimitExceeded:
+        return _problem(422, "time_limit_exceeded", "Time limit exceeded",
+                        f"cleaning this input took longer than the limit of {time_limit:g} s")
+    finally:
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def ping() -> int:
+    return os.getpid()
