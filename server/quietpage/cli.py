@@ -90,9 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     for mod in PLUGINS:
         try:
             importlib.import_module(mod).register(sub)
-        except ModuleNotFoundError as e:
-            if e.name and not mod.startswith(e.name):
-                raise
+        except ImportError as e:  # a broken plugin must not take `clean` and `rules` down with it
+            if not (isinstance(e, ModuleNotFoundError) and e.name and mod.startswith(e.name)):
+                print(f"quietpage: warning: {mod} not loaded: {e}", file=sys.stderr)
     return p
 
 

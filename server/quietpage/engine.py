@@ -92,8 +92,11 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     res.__dict__.update(metadata.collect(doc, lds, url))
     prepare(doc)
     protected = detect.protected_nodes(doc, selectors) if selectors else set()
+    pruned_blocks = []
     if opts.prune:
-        prune.prune(doc, ruleset, opts.keep_categories, protected, res.removed, opts.include_removed_text)
+        gone = prune.prune(doc, ruleset, opts.keep_categories, protected, res.removed, opts.include_removed_text)
+        pruned_blocks = [b for el in gone for b in blk.from_tree(el)]
+        scrub.match(pruned_blocks, ruleset, frozenset(), opts.regex_timeout, signals_only=True)
     prose = _prose_words(doc)
     article = extract(doc, url)
     if opts.prune and _looks_lost(article, prose):
@@ -120,7 +123,7 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     else:
         kept = blocks
     res.content_html = sanitize.sanitize(article, url)
-    return _finish(res, kept, signals + _text_signals(blocks), opts)
+    return _finish(res, kept, signals + _text_signals(pruned_blocks + blocks), opts)
 
 
 _CONTAINERS = ("ul", "ol", "dl", "div", "section", "li", "p", "blockquote", "figure", "span", "a", "strong", "b",

@@ -22,12 +22,14 @@ def _removable(el, rule, protected: set) -> str | None:
 
 
 def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list[Removal],
-          with_text: bool = True) -> None:
+          with_text: bool = True) -> list:
     """Remove every node a DOM rule selects, except nodes that hold protected article text
-    (hasPart.cssSelector) and nodes bigger than the rule allows."""
+    (hasPart.cssSelector) and nodes bigger than the rule allows. Returns the removed nodes, whose text
+    still counts as paywall evidence."""
     body = doc.find("body")
+    gone = []
     if body is None:
-        return
+        return gone
     index = ruleset.token_index(keep)
     # one walk for all token rules; a removed node's subtree is not visited
     stack = [body]
@@ -43,6 +45,7 @@ def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list
                 if text is not None:
                     removals.append(Removal(rule.id, rule.category, "prune", text[:2000] if with_text else ""))
                     child.drop_tree()
+                    gone.append(child)
                     continue
             keep_walking.append(child)
         stack.extend(reversed(keep_walking))
@@ -58,3 +61,5 @@ def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list
             if text is not None:
                 removals.append(Removal(rule.id, rule.category, "prune", text[:2000] if with_text else ""))
                 el.drop_tree()
+                gone.append(el)
+    return gone

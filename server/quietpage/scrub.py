@@ -22,8 +22,9 @@ def _is_short(b: Block) -> bool:
     return b.words <= 18 and (not _SENTENCE_END.search(b.text) or b.link_density > 0.5)
 
 
-def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float) -> None:
-    rules = [r for r in ruleset.text if r.category not in keep or r.strength == "signal"]
+def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float, signals_only=False) -> None:
+    rules = [r for r in ruleset.text if (r.category not in keep or r.strength == "signal")
+             and (r.signal or not signals_only)]
     for b in blocks:
         if not b.folded:
             continue
