@@ -36,6 +36,12 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # Mostly valid UTF-8 with a few broken bytes (a truncated ad snippet) is still UTF-8.
+    lossy = data.decode("utf-8", "replace")
+    bad = lossy.count("\ufffd")
+    multibyte = sum(1 for ch in lossy if ord(ch) > 0x7F) - bad
+    if multibyte >= 20 and bad <= max(3, multibyte // 50):
+        return lossy, "utf-8"
     candidates = []
     if declared:
         candidates.append(declared)

@@ -2,11 +2,13 @@
 Pruning early makes readability both more accurate and faster."""
 from __future__ import annotations
 
+from .blocks import BLOCK_TAGS
 from .result import Removal
 from .rules import RuleSet
 from .textnorm import squash, word_count
 
 _NEVER = {"html", "body", "main", "article"}
+_INLINE = {"span", "small", "em", "i", "b", "strong", "cite", "a", "font", "sup", "sub", "time", "abbr", "u"}
 
 
 def _removable(el, rule, protected: set) -> str | None:
@@ -18,7 +20,27 @@ def _removable(el, rule, protected: set) -> str | None:
     text = squash(el.text_content())
     if word_count(text) > rule.max_words:
         return None  # a mis-classed article container ("newsletter-article") is not furniture
+    if rule.alone and el.tag in _INLINE and _shares_line(el):
+        return None
     return text
+
+
+def _shares_line(el) -> bool:
+    """Does an inline node share its rendered line with other text (a caption before its credit)?"""
+    top = el
+    while top.getparent() is not None and top.getparent().tag in _INLINE:
+        top = top.getparent()
+    block = top.getparent()
+    if block is None:
+        return False
+    other = [block.text or ""]
+    for c in block:
+        if c is not top and isinstance(c.tag, str) and c.tag not in BLOCK_TAGS:
+            other.append(c.text_content() or "")
+        other.append(c.tail or "")
+    if top is not el:
+        other.append(squash(top.text_content()).replace(squash(el.text_content()), "", 1))
+    return len(squash(" ".join(other))) > 3
 
 
 def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list[Removal],

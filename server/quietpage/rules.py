@@ -37,6 +37,8 @@ class Rule:
     selector: str | None = None
     tokens: list[str] = field(default_factory=list)  # class/id word phrases, e.g. "share bar", "paywall"
     unless: list[str] = field(default_factory=list)  # phrases that veto a token match ("credit card")
+    alone: bool = False          # DOM rules: remove only when the node is all the text of its block
+    #                              (a bare credit line goes; a caption that ends in a credit stays)
     strength: str = "block"      # block: removes a block alone; run: only inside a run of furniture;
     #                              signal: never removes, only feeds the paywall verdict
     max_words: int = 40          # text rules judge blocks up to this length only
@@ -63,11 +65,14 @@ class Rule:
     def judges(self, text: str, timeout: float = 0.05) -> bool:
         """Would this rule, standing alone, flag this block? (What the examples test.)"""
         if self.is_dom:
-            doc = lxml.html.fragment_fromstring(text, create_parent="div")
+            from .prune import _removable  # the same test prune applies
+            doc = lxml.html.document_fromstring(f"<html><body><div>{text}</div></body></html>")
             if self.tokens:
                 index = TokenIndex([self])
-                return any(index.match(el) for el in doc.iter() if isinstance(el.tag, str))
-            return bool(self.xpath(doc))
+                found = [el for el in doc.iter() if isinstance(el.tag, str) and index.match(el)]
+            else:
+                found = self.xpath(doc)
+            return any(_removable(el, self, set()) is not None for el in found)
         return word_count(text) <= self.max_words and self.search(fold(text), timeout) is not None
 
     def to_dict(self) -> dict:
@@ -77,7 +82,7 @@ class Rule:
                 "description": self.description}
 
 
-_FIELDS = {"id", "category", "pattern", "selector", "tokens", "unless", "strength", "max_words", "gate", "signal",
+_FIELDS = {"id", "category", "pattern", "selector", "tokens", "unless", "alone", "strength", "max_words", "gate", "signal",
            "matches", "keeps", "description", "lang"}
 
 
