@@ -34,7 +34,7 @@ def clean():
     try:
         out = dispatcher.run(spec)
     except Overloaded as e:
-        return problem_response(503, "overloaded", "Service Unavailable", e.detail,
+        return problem_response(503, e.code, "Service Unavailable", e.detail,
                                 {"Retry-After": str(e.retry_after)})
     if out["status"] != 200:
         return problem_response(out["status"], out["code"], out["title"], out["detail"])

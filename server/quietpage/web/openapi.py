@@ -12,7 +12,7 @@ PROBLEM_CODES = {
     413: ["payload_too_large", "input_too_large"],
     415: ["unsupported_media_type"],
     422: ["empty_input", "not_html", "time_limit_exceeded", "quietpage_error"],
-    503: ["overloaded"],
+    503: ["overloaded", "worker_restarted"],
 }
 
 _DESCRIPTIONS = {

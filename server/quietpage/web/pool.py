@@ -1,37 +1,76 @@
 """Bounded, CPU-parallel execution of clean requests.
 
 The engine is CPU-bound Python, so threads alone would share one core (the GIL). With `workers > 0`
-requests go to a pool of worker processes (one per core by default) while waitress's threads only
-move bytes. Admission is bounded: at most `slots` requests are with the engine, at most
-`max_waiting` more wait (up to `queue_timeout` seconds) for a slot; anything beyond is refused with
-503 at once, so an overloaded service answers quickly instead of piling up work.
+each request is handed to one of N worker processes (one per core by default) over a pipe: the
+request thread sends the body, blocks (without the GIL) until the worker answers with the finished
+JSON, and the main process only moves bytes. One request per worker at a time; at most
+`max_waiting` more requests wait (up to `queue_timeout` seconds) for a free worker, and anything
+beyond is refused with 503 at once, so an overloaded service answers quickly instead of piling up work.
+
+A worker that overruns the time limit is interrupted by its own alarm (422); one that does not answer
+even then (stuck in C code) is killed and replaced, as is one that dies.
+
+With `workers == 0` the engine runs in the request thread, `slots` at a time (tests, debugging).
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
 import logging
 import multiprocessing
 import os
-import sys
+import queue
 import threading
-from concurrent.futures.process import BrokenProcessPool
+import time
 
 from . import work
 
 log = logging.getLogger("quietpage.web")
+GRACE = 5.0   # seconds past the time limit before a silent worker is killed
 
 
 class Overloaded(Exception):
-    def __init__(self, detail: str, retry_after: int = 1):
+    def __init__(self, detail: str, retry_after: int = 1, code: str = "overloaded"):
         super().__init__(detail)
-        self.detail = detail
-        self.retry_after = retry_after
+        self.detail, self.retry_after, self.code = detail, retry_after, code
 
 
 def _mp_context():
     methods = multiprocessing.get_all_start_methods()
-    # forkserver: safe to start from a threaded server (fork is not), cheaper than spawn.
+    # forkserver: safe to use from a threaded server (fork is not) and cheaper than spawn.
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+class _Worker:
+    def __init__(self, ctx, rule_files: tuple[str, ...], time_limit: float | None):
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=work.worker_main, args=(child, rule_files, time_limit),
+                                name="quietpage-worker", daemon=True)
+        self.proc.start()
+        child.close()
+        self.ready = False
+
+    def wait_ready(self, timeout: float) -> bool:
+        if not self.ready and self.conn.poll(timeout):
+            self.ready = self.conn.recv() == "ready"
+        return self.ready
+
+    def call(self, spec: dict, timeout: float | None) -> dict | None:
+        """The worker's answer, or None when it did not answer in time."""
+        self.conn.send(spec)
+        if timeout is not None and not self.conn.poll(timeout):
+            return None
+        return self.conn.recv()
+
+    def stop(self, kill: bool = False) -> None:
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+        if kill:
+            self.proc.kill()
+        self.proc.join(2 if not kill else 5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(5)
 
 
 class Dispatcher:
@@ -39,108 +78,128 @@ class Dispatcher:
                  queue_timeout: float = 15.0, time_limit: float | None = 20.0,
                  rule_files: tuple[str, ...] = ()):
         self.workers = max(0, int(workers))
-        self.slots = int(slots) if slots else max(1, self.workers) * 2
+        self.slots = self.workers or (int(slots) if slots else 2)
         self.max_waiting = max(0, int(max_waiting))
         self.queue_timeout = float(queue_timeout)
         self.time_limit = float(time_limit) if time_limit else None
         self.rule_files = tuple(rule_files)
-        self._sem = threading.BoundedSemaphore(self.slots)
         self._lock = threading.Lock()
         self._waiting = 0
         self._active = 0
-        self._pool: cf.ProcessPoolExecutor | None = None
+        self._idle: queue.LifoQueue = queue.LifoQueue()   # free workers (or tokens when workers == 0)
+        self._all: list[_Worker] = []
+        self._started = False
         self._closed = False
+        self._ctx = _mp_context() if self.workers else None
 
-    # -- pool lifecycle ---------------------------------------------------------------------------
-    def start(self) -> None:
-        """Start the worker processes now and wait until each has warmed up."""
-        if self.workers:
-            pool = self._get_pool()
-            list(pool.map(work.ping, range(self.workers * 2)))
-
-    def _get_pool(self) -> cf.ProcessPoolExecutor:
+    # -- lifecycle -------------------------------------------------------------------------------
+    def start(self, timeout: float = 120.0) -> None:
+        """Start the workers and wait until each has warmed up (idempotent)."""
         with self._lock:
-            if self._closed:
-                raise Overloaded("the service is shutting down")
-            if self._pool is None:
-                self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=_mp_context(),
-                                                    initializer=work.worker_init,
-                                                    initargs=(self.rule_files,))
-            return self._pool
-
-    def _discard_pool(self, pool: cf.ProcessPoolExecutor, kill: bool) -> None:
-        with self._lock:
-            if self._pool is pool:
-                self._pool = None
-        if kill:  # a worker is stuck past the time limit (in C code the alarm cannot interrupt)
-            for p in list(getattr(pool, "_processes", {}).values()):
-                try:
-                    p.kill()
-                except Exception:
-                    pass
-        pool.shutdown(wait=False, cancel_futures=True)
+            if self._started:
+                return
+            self._started = True
+            if not self.workers:
+                for i in range(self.slots):
+                    self._idle.put(i)
+                return
+            new = [_Worker(self._ctx, self.rule_files, self.time_limit) for _ in range(self.workers)]
+            self._all = list(new)
+        deadline = time.monotonic() + timeout
+        for w in new:
+            if not w.wait_ready(max(0.1, deadline - time.monotonic())):
+                raise RuntimeError("an engine worker did not start; see the messages above")
+            self._idle.put(w)
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            workers, self._all = self._all, []
+        for w in workers:
+            w.stop()
 
     def pids(self) -> list[int]:
-        pool = self._pool
-        return sorted(getattr(pool, "_processes", {}) or {}) if pool else []
+        return [w.proc.pid for w in self._all]
 
-    # -- requests ---------------------------------------------------------------------------------
+    def _replace(self, dead: _Worker, kill: bool) -> None:
+        """Stop a broken worker and put a fresh one in its place (in the background)."""
+        def run():
+            dead.stop(kill=kill)
+            with self._lock:
+                if self._closed:
+                    return
+            try:
+                w = _Worker(self._ctx, self.rule_files, self.time_limit)
+                if not w.wait_ready(120):
+                    raise RuntimeError("did not start")
+            except Exception:
+                log.exception("could not start a replacement engine worker")
+                return
+            with self._lock:
+                if self._closed:
+                    w.stop()
+                    return
+                self._all = [x for x in self._all if x is not dead] + [w]
+            self._idle.put(w)
+        threading.Thread(target=run, name="quietpage-respawn", daemon=True).start()
+
+    # -- requests --------------------------------------------------------------------------------
     def stats(self) -> dict:
         return {"workers": self.workers, "slots": self.slots, "active": self._active,
                 "waiting": self._waiting, "max_waiting": self.max_waiting}
 
-    def run(self, spec: dict) -> dict:
-        got = self._sem.acquire(blocking=False)
-        if not got:
+    def _acquire(self):
+        if not self._started:
+            self.start()
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self._closed:
+                raise Overloaded("the service is shutting down")
+            if self._waiting >= self.max_waiting:
+                raise Overloaded(f"{self._active} requests are being cleaned and {self._waiting} "
+                                 "are waiting; try again shortly")
+            self._waiting += 1
+        try:
+            return self._idle.get(timeout=self.queue_timeout)
+        except queue.Empty:
+            raise Overloaded(f"no engine worker came free within {self.queue_timeout:g} s") from None
+        finally:
             with self._lock:
-                if self._waiting >= self.max_waiting:
-                    raise Overloaded(f"{self._active} requests are being cleaned and {self._waiting} "
-                                     "are waiting; try again shortly")
-                self._waiting += 1
-            try:
-                got = self._sem.acquire(timeout=self.queue_timeout)
-            finally:
-                with self._lock:
-                    self._waiting -= 1
-            if not got:
-                raise Overloaded(f"no engine slot came free within {self.queue_timeout:g} s")
+                self._waiting -= 1
+
+    def run(self, spec: dict) -> dict:
+        slot = self._acquire()
         with self._lock:
             self._active += 1
+        healthy = True
         try:
-            return self._execute(spec)
+            spec = dict(spec, rule_files=self.rule_files)
+            if not self.workers:
+                return work.handle(spec)
+            timeout = self.time_limit + GRACE if self.time_limit else None
+            try:
+                out = slot.call(spec, timeout)
+            except (OSError, EOFError):
+                healthy = False
+                log.error("an engine worker died; replacing it")
+                self._replace(slot, kill=True)
+                raise Overloaded("an engine worker stopped and is being replaced; try again",
+                                 retry_after=2, code="worker_restarted") from None
+            if out is None:
+                healthy = False
+                log.error("an engine worker did not answer within %.0f s; replacing it", timeout)
+                self._replace(slot, kill=True)
+                return {"status": 422, "code": "time_limit_exceeded", "title": "Time limit exceeded",
+                        "detail": f"cleaning this input took longer than the limit of {self.time_limit:g} s"}
+            return out
         finally:
             with self._lock:
                 self._active -= 1
-            self._sem.release()
-
-    def _execute(self, spec: dict) -> dict:
-        spec = dict(spec, rule_files=self.rule_files)
-        if not self.workers:
-            return work.handle(spec)
-        pool = self._get_pool()
-        try:
-            fut = pool.submit(work.handle_limited, spec, self.time_limit)
-        except (BrokenProcessPool, RuntimeError):
-            self._discard_pool(pool, kill=False)
-            raise Overloaded("the worker pool is restarting")
-        backstop = self.time_limit + 10 if self.time_limit else None
-        try:
-            return fut.result(timeout=backstop)
-        except cf.TimeoutError:
-            log.error("a worker did not return within %.0f s; restarting the pool", backstop)
-            self._discard_pool(pool, kill=True)
-            raise Overloaded("a worker was stuck and has been restarted", retry_after=2)
-        except BrokenProcessPool:
-            log.error("a worker process died; restarting the pool")
-            self._discard_pool(pool, kill=False)
-            raise Overloaded("a worker process died and has been restarted", retry_after=2)
+            if healthy:
+                self._idle.put(slot)
 
 
 def default_workers() -> int:

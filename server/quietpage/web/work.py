@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import json
 import logging
-import os
 import re
 import signal
 import threading
@@ -155,18 +154,29 @@ def _on_alarm(signum, frame):
     raise TimeLimitExceeded()
 
 
-def worker_init(rule_files: tuple[str, ...] = ()) -> None:
-    """Runs once in each worker process: ignore Ctrl-C (the parent shuts us down), arm the time
-    limit, and warm up (load rules, clean a tiny page) so the first real request is not slow."""
+def worker_main(conn, rule_files: tuple[str, ...] = (), time_limit: float | None = None) -> None:
+    """A worker process: warm up, say "ready", then answer one request at a time until the pipe closes.
+    Ctrl-C is ignored (the parent shuts us down by closing the pipe)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGALRM"):
         signal.signal(signal.SIGALRM, _on_alarm)
     from .. import clean, rules
     try:
         rules.load(tuple(rule_files))
-        clean("<html><body><article><p>Warm up. " * 3 + "</p></article></body></html>")
-    except Exception:  # a bad rule file is reported per request, with its message
+        clean("<html><body><article><p>" + "Warm up the engine. " * 20 + "</p></article></body></html>")
+    except Exception:   # a bad rule file is reported per request, with its message
         pass
+    conn.send("ready")
+    while True:
+        try:
+            spec = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        out = handle_limited(spec, time_limit)
+        try:
+            conn.send(out)
+        except (OSError, BrokenPipeError):
+            return
 
 
 def handle_limited(spec: dict, time_limit: float | None) -> dict:
@@ -185,7 +195,3 @@ def handle_limited(spec: dict, time_limit: float | None) -> dict:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def ping(_=None) -> int:
-    """Used at start-up to make every worker spawn and warm up."""
-    time.sleep(0.05)
-    return os.getpid()

@@ -1,0 +1,359 @@
+"""Load test of the local service, as issue 4 asks: real pages, concurrent clients, one run.
+
+    .venv/bin/python bench/load_test.py [--requests 5000] [--clients 8]
+
+Starts `quietpage serve` (the command users run) on a free port on 127.0.0.1, measures the engine's
+in-process speed on the same pages first (one process, and one process per core at once), then sends
+N requests of real scrapinghub pages (bench/corpus/scrapinghub/html/*.html.gz) from C concurrent
+clients to 127.0.0.1 only, bounded in count and in time. Reports req/s, p50/p95/p99 latency,
+failures, resident memory (server + its worker processes) after warm-up and at the end, and the
+service's throughput as a ratio of the engine's in-process pages/s on the same cores.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import json
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES_DIR = ROOT / "bench" / "corpus" / "scrapinghub" / "html"
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def load_pages(limit: int | None = None) -> list[bytes]:
+    files = sorted(PAGES_DIR.glob("*.html.gz"))[:limit]
+    if not files:
+        raise SystemExit(f"no pages in {PAGES_DIR}")
+    out = []
+    for p in files:
+        with gzip.open(p, "rb") as f:
+            out.append(f.read())
+    return out
+
+
+# ---- the engine in-process ---------------------------------------------------------------------
+
+def _engine_pass(pages: list[bytes], seconds: float) -> tuple[int, float]:
+    """Clean pages in a loop for about `seconds`; returns (pages done, elapsed)."""
+    from quietpage import QuietpageError, clean
+    done, t0 = 0, time.perf_counter()
+    while True:
+        for p in pages:
+            try:
+                clean(p)
+            except QuietpageError:
+                pass
+            done += 1
+        if time.perf_counter() - t0 >= seconds:
+            return done, time.perf_counter() - t0
+
+
+def _engine_worker(args):
+    pages, seconds = args
+    _engine_pass(pages[:10], 0)       # warm up
+    return _engine_pass(pages, seconds)
+
+
+def engine_speed(pages: list[bytes], seconds: float, cores: int) -> dict:
+    """Pages/s of clean() in this process (one core) and in `cores` processes at once."""
+    _engine_pass(pages[:20], 0)
+    n, dt = _engine_pass(pages, seconds)
+    single = n / dt
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
+                                      else "spawn")
+    with ctx.Pool(cores) as pool:
+        res = pool.map(_engine_worker, [(pages, seconds)] * cores)
+    parallel = sum(n / dt for n, dt in res)
+    return {"single_core": single, "cores": cores, "single_x_cores": single * cores, "parallel": parallel}
+
+
+# ---- the server ------------------------------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out += [int(x) for x in f.read().split()]
+    except OSError:
+        pass
+    return out
+
+
+def tree_rss_kib(pid: int) -> int:
+    """VmRSS of a process and all its descendants (server, forkserver, worker processes)."""
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            continue
+        todo += _children(p)
+    return total
+
+
+def tree_cpu_seconds(pid: int) -> dict:
+    """utime+stime per process of the tree (to see where the CPU goes)."""
+    out, todo, seen = {}, [pid], set()
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[p] = (int(fields[11]) + int(fields[12])) / tick
+        except OSError:
+            continue
+        todo += _children(p)
+    return out
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes on the machine have used so far (from /proc/stat)."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return float("nan")
+    idle = v[3] + (v[4] if len(v) > 4 else 0)
+    return (sum(v[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def start_server(port: int, extra: list[str], log) -> subprocess.Popen:
+    exe = Path(sys.executable).parent / "quietpage"
+    cmd = [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), *extra]
+    proc = subprocess.Popen(cmd, stdout=log, stderr=log, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}; see {log.name}")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/api/v1/health")
+            if c.getresponse().status == 200:
+                c.close()
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    stop_server(proc)
+    raise SystemExit("server did not answer /api/v1/health within 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, 15)
+        proc.wait(15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, 9)
+        except ProcessLookupError:
+            pass
+
+
+# ---- the clients -----------------------------------------------------------------------------
+
+class Load:
+    def __init__(self, port: int, bodies: list[bytes], total: int, clients: int, deadline: float,
+                 keepalive: bool = True):
+        self.port, self.bodies, self.total, self.clients = port, bodies, total, clients
+        self.deadline, self.keepalive = deadline, keepalive
+        self.lock = threading.Lock()
+        self.next = 0
+        self.lat: list[tuple[int, float]] = []    # (request index, seconds)
+        self.failures: list[str] = []
+        self.done_at: dict[int, float] = {}
+
+    def _take(self) -> int | None:
+        with self.lock:
+            if self.next >= self.total or time.time() > self.deadline:
+                return None
+            i = self.next
+            self.next += 1
+            return i
+
+    def _client(self) -> None:
+        conn = None
+        headers = {"Content-Type": "application/json", "Host": f"127.0.0.1:{self.port}"}
+        while (i := self._take()) is not None:
+            body = self.bodies[i % len(self.bodies)]
+            t = time.perf_counter()
+            err = None
+            try:
+                if conn is None:
+                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                conn.request("POST", "/api/v1/clean", body, headers)
+                r = conn.getresponse()
+                r.read()
+                if r.status != 200:
+                    err = f"HTTP {r.status}"
+                if not self.keepalive or r.will_close:
+                    conn.close()
+                    conn = None
+            except (OSError, http.client.HTTPException) as e:
+                err = f"{type(e).__name__}: {e}"
+                if conn is not None:
+                    conn.close()
+                conn = None
+            dt = time.perf_counter() - t
+            with self.lock:
+                self.lat.append((i, dt))
+                self.done_at[i] = time.perf_counter()
+                if err:
+                    self.failures.append(err)
+        if conn is not None:
+            conn.close()
+
+    def run(self) -> None:
+        threads = [threading.Thread(target=self._client, daemon=True) for _ in range(self.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(max(0.0, self.deadline - time.time()) + 70)
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(len(xs) * q))] if xs else float("nan")
+
+
+def run(requests: int = 5000, clients: int = 8, warmup: int | None = None, max_seconds: float = 900.0,
+        engine_seconds: float = 8.0, server_args: list[str] | None = None, keepalive: bool = True) -> dict:
+    pages = load_pages()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    engine = engine_speed(pages, engine_seconds / 2, cores)
+    bodies = [json.dumps({"html": p.decode("utf-8", "replace")}).encode("utf-8") for p in pages]
+    warmup = min(requests // 5, 2 * len(pages)) if warmup is None else warmup
+    port = free_port()
+    with tempfile.NamedTemporaryFile("w+b", prefix="quietpage-serve-", suffix=".log", delete=False) as log:
+        proc = start_server(port, server_args or [], log)
+        try:
+            start = time.time()
+            deadline = start + max_seconds
+            if warmup:
+                w = Load(port, bodies, warmup, clients, deadline, keepalive)
+                w.run()
+                warm_fail = len(w.failures)
+            else:
+                warm_fail = 0
+            rss_warm = tree_rss_kib(proc.pid)
+            cpu0 = tree_cpu_seconds(proc.pid)
+            client_cpu0 = time.process_time()
+            busy0 = machine_busy_seconds()
+            rss_samples = [rss_warm]
+            load = Load(port, bodies, requests, clients, deadline, keepalive)
+            sampler_stop = threading.Event()
+
+            def sample():
+                while not sampler_stop.wait(1.0):
+                    rss_samples.append(tree_rss_kib(proc.pid))
+            threading.Thread(target=sample, daemon=True).start()
+            t0 = time.perf_counter()
+            load.run()
+            wall = time.perf_counter() - t0
+            sampler_stop.set()
+            rss_end = tree_rss_kib(proc.pid)
+            cpu1 = tree_cpu_seconds(proc.pid)
+            client_cpu = time.process_time() - client_cpu0
+            busy = machine_busy_seconds() - busy0
+            alive = proc.poll() is None
+        finally:
+            stop_server(proc)
+    after = engine_speed(pages, engine_seconds / 2, cores)    # the engine again, after the load
+    engine = {k: (engine[k] + after[k]) / 2 if k != "cores" else engine[k] for k in engine}
+    engine["before_after_single"] = (engine["single_core"], after["single_core"])
+    lats = [dt for _, dt in load.lat]
+    n = len(lats)
+    main_cpu = cpu1.get(proc.pid, 0) - cpu0.get(proc.pid, 0)
+    worker_cpu = sum(v - cpu0.get(p, 0) for p, v in cpu1.items() if p != proc.pid)
+    rps = n / wall if wall else 0.0
+    return {
+        "requests": n, "planned": requests, "clients": clients, "warmup": warmup, "warmup_failures": warm_fail,
+        "seconds": wall, "req_per_s": rps, "p50_ms": pct(lats, .5) * 1e3, "p95_ms": pct(lats, .95) * 1e3,
+        "p99_ms": pct(lats, .99) * 1e3, "max_ms": max(lats) * 1e3 if lats else float("nan"),
+        "failures": len(load.failures), "failure_examples": sorted(set(load.failures))[:5],
+        "rss_warm_mib": rss_warm / 1024, "rss_end_mib": rss_end / 1024, "rss_max_mib": max(rss_samples) / 1024,
+        "rss_growth": (rss_end - rss_warm) / rss_warm if rss_warm else float("nan"),
+        "engine": engine,
+        "ratio_single_x_cores": rps / engine["single_x_cores"],
+        "ratio_parallel": rps / engine["parallel"],
+        "cpu_ms_per_req": {"server_main": main_cpu / n * 1e3 if n else 0, "workers": worker_cpu / n * 1e3 if n else 0,
+                           "clients": client_cpu / n * 1e3 if n else 0},
+        "other_cpu_share": max(0.0, busy - main_cpu - worker_cpu - client_cpu) / (wall * cores) if wall else 0,
+        "server_alive": alive, "log": log.name,
+    }
+
+
+def summary(r: dict) -> str:
+    e = r["engine"]
+    c = r["cpu_ms_per_req"]
+    lines = [
+        f"load: {r['requests']}/{r['planned']} requests from {r['clients']} clients in {r['seconds']:.1f} s "
+        f"(after {r['warmup']} warm-up requests, {r['warmup_failures']} failed)",
+        f"  throughput {r['req_per_s']:.1f} req/s; latency p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, "
+        f"p99 {r['p99_ms']:.0f} ms, max {r['max_ms']:.0f} ms; failures {r['failures']}"
+        + (f" {r['failure_examples']}" if r["failures"] else ""),
+        f"  memory (server + workers): {r['rss_warm_mib']:.0f} MiB after warm-up, {r['rss_end_mib']:.0f} MiB at the "
+        f"end (growth {r['rss_growth'] * 100:+.1f}%), peak {r['rss_max_mib']:.0f} MiB",
+        f"  engine in-process: {e['single_core']:.1f} pages/s on one core; x{e['cores']} cores = "
+        f"{e['single_x_cores']:.1f}; {e['cores']} processes at once: {e['parallel']:.1f} pages/s "
+        f"(mean of before and after the load)",
+        f"  service / engine: {r['ratio_single_x_cores']:.2f} of single-core x cores, "
+        f"{r['ratio_parallel']:.2f} of {e['cores']} processes measured at once",
+        f"  CPU per request: server main process {c['server_main']:.2f} ms, engine workers {c['workers']:.2f} ms, "
+        f"load clients {c['clients']:.2f} ms; other processes on the machine used "
+        f"{r['other_cpu_share'] * 100:.0f}% of the CPU during the load",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--requests", "-n", type=int, default=5000)
+    ap.add_argument("--clients", "-c", type=int, default=8)
+    ap.add_argument("--warmup", type=int, default=None, help="warm-up requests (default min(n/5, 2 x pages))")
+    ap.add_argument("--max-seconds", type=float, default=900.0, help="stop sending after this long")
+    ap.add_argument("--engine-seconds", type=float, default=8.0, help="time for each in-process engine measure")
+    ap.add_argument("--no-keepalive", action="store_true", help="a new connection per request")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    ap.add_argument("server_args", nargs="*", help="extra arguments for quietpage serve (after --)")
+    a = ap.parse_args(argv)
+    if a.requests <= 0 or a.clients <= 0:
+        ap.error("--requests and --clients must be positive")
+    r = run(a.requests, a.clients, a.warmup, a.max_seconds, a.engine_seconds, a.server_args,
+            keepalive=not a.no_keepalive)
+    print(summary(r))
+    if a.json:
+        print(json.dumps(r, indent=1))
+    ok = r["failures"] == 0 and r["server_alive"] and r["requests"] == r["planned"]
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
