@@ -168,6 +168,8 @@ class TokenIndex:
     def _words(self, name: str) -> list[str]:
         w = self._cache.get(name)
         if w is None:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
             w = self._cache[name] = split_name(name) if len(name) < 200 else []
         return w
 
@@ -204,8 +206,16 @@ class RuleSet:
         self.token_rules = [r for r in self.rules if r.tokens and r.strength != "signal"]
         self.dom_signal = [r for r in self.rules if r.selector and (r.strength == "signal" or r.signal)]
 
+        self._indexes: dict[frozenset, TokenIndex] = {}
+
     def token_index(self, keep: frozenset = frozenset()) -> "TokenIndex":
-        return TokenIndex([r for r in self.token_rules if r.category not in keep])
+        """One index per set of kept categories, reused across pages (its name cache warms up)."""
+        idx = self._indexes.get(keep)
+        if idx is None:
+            if len(self._indexes) > 64:
+                self._indexes.clear()
+            idx = self._indexes[keep] = TokenIndex([r for r in self.token_rules if r.category not in keep])
+        return idx
 
     def __len__(self):
         return len(self.rules)

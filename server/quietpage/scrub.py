@@ -25,11 +25,15 @@ def _is_short(b: Block) -> bool:
 def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float, signals_only=False) -> None:
     rules = [r for r in ruleset.text if (r.category not in keep or r.strength == "signal")
              and (r.signal or not signals_only)]
+    rules.sort(key=lambda r: -r.max_words)  # long blocks stop early: few rules judge them
     for b in blocks:
         if not b.folded:
             continue
+        words = b.words
         for r in rules:
-            if b.words <= r.max_words and r.search(b.folded, timeout) is not None:
+            if words > r.max_words:
+                break
+            if r.search(b.folded, timeout) is not None:
                 b.hits.append(r)
 
 

@@ -1,0 +1,36 @@
+"""The benchmark figures as floors, so that a regression fails CI. Floors sit a small margin under the
+figures measured when they were set (see the README's benchmark table)."""
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import run as bench  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def test_seed_floor():
+    rows = bench.bench_seed()
+    assert sum(r[7] for r in rows if r[1] == "quietpage") == 3
+
+
+def test_scrapinghub_floor():
+    r = bench.bench_extraction()
+    p, rec, f1 = r["quietpage"]
+    assert r["errors"] == 0
+    assert f1 >= 0.950 and p >= 0.935, r["quietpage"]
+    assert f1 >= r["readability-lxml"][2] - 0.005, "must not fall below plain readability-lxml"
+
+
+def test_readability_js_floor():
+    r = bench.bench_readability_js()
+    assert r["errors"] == 0 and r["quietpage"][2] >= 0.955, r["quietpage"]
+
+
+def test_paywall_floor():
+    r = bench.bench_paywall()["quietpage"]
+    assert r["errors"] == 0
+    assert r["remove_recall"] >= 0.52 and r["keep_recall"] >= 0.98, r
+    assert r["verdict_accuracy"] >= 0.90 and r["detection_precision"] >= 0.90 and r["detection_recall"] >= 0.65, r

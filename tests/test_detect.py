@@ -1,0 +1,52 @@
+"""Paywall verdicts read values, not the presence of words."""
+import json
+
+import pytest
+
+import quietpage
+
+BODY = "".join(f"<p>Paragraph {i} of a long and complete article about the river and the town, with detail.</p>"
+               for i in range(30))
+
+
+def page(ld=None, extra_head="", extra_body="", body=BODY):
+    script = f'<script type="application/ld+json">{json.dumps(ld)}</script>' if ld else ""
+    return f"<html><head>{script}{extra_head}</head><body><article>{body}{extra_body}</article></body></html>"
+
+
+@pytest.mark.parametrize("value", [False, "false", "False"])
+def test_is_accessible_for_free_false_with_full_text_is_metered(value):
+    r = quietpage.clean(page({"@type": "NewsArticle", "isAccessibleForFree": value}))
+    assert r.paywall.kind == "metered" and any(s.source == "json-ld" for s in r.paywall.signals)
+
+
+def test_free_page_with_piano_script_is_none():
+    r = quietpage.clean(page(extra_head='<script src="https://cdn.tinypass.com/api/tinypass.min.js"></script>'))
+    assert r.paywall.kind == "none"
+
+
+def test_content_tier_locked_is_hard():
+    r = quietpage.clean(page(extra_head='<meta name="article:content_tier" content="locked">'))
+    assert r.paywall.kind == "hard"
+
+
+def test_has_part_nodes_are_never_pruned():
+    ld = {"@type": "NewsArticle", "isAccessibleForFree": False,
+          "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": ".paywall"}}
+    html = page(ld, body=f'<div class="paywall">{BODY}</div>')
+    r = quietpage.clean(html)
+    assert "Paragraph 29" in r.text and r.paywall.detected
+
+
+def test_registration_wall_from_selector_name():
+    ld = {"@type": "NewsArticle", "isAccessibleForFree": "False",
+          "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": "False", "cssSelector": ".regwalled"}}
+    r = quietpage.clean(page(ld, body=f'<div class="regwalled">{BODY}</div>'))
+    assert r.paywall.kind == "registration"
+
+
+def test_teaser_cut_at_a_gate_is_hard_and_truncated():
+    body = ("<p>The first paragraph of the story is here and it tells you a little about the report that "
+            "follows, but not very much at all…</p><p>To view the full story, please subscribe</p>")
+    r = quietpage.clean(page(body=body))
+    assert r.paywall.kind == "hard" and r.paywall.truncated

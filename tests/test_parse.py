@@ -1,0 +1,58 @@
+"""Decoding and parsing: charset detection, limits, typed errors."""
+import codecs
+
+import pytest
+
+from quietpage import parse
+from quietpage.errors import EmptyInput, InputTooLarge, NotHTML
+
+
+def test_undeclared_utf8_is_utf8():
+    text, enc = parse.decode("<p>Förderung — café</p>".encode("utf-8"))
+    assert enc == "utf-8" and "Förderung" in text
+
+
+def test_declared_latin1():
+    data = '<meta charset="iso-8859-1"><p>caf\xe9 cr\xe8me</p>'.encode("latin-1")
+    text, enc = parse.decode(data)
+    assert "café crème" in text
+
+
+def test_lying_utf16_declaration_is_ignored():
+    data = '<meta charset="utf-16"><p>caf\xe9</p>'.encode("latin-1")
+    text, _ = parse.decode(data)
+    assert "caf" in text and "<p>" in text
+
+
+def test_bom_wins():
+    text, enc = parse.decode(codecs.BOM_UTF16_LE + "<p>hé</p>".encode("utf-16-le"))
+    assert "hé" in text
+
+
+def test_mostly_utf8_with_a_broken_byte_stays_utf8():
+    data = ("<p>" + "Grüße aus München. " * 30 + "</p>").encode("utf-8") + b"\xff"
+    text, enc = parse.decode(data)
+    assert enc == "utf-8" and "München" in text
+
+
+@pytest.mark.parametrize("data,err", [
+    (b"", EmptyInput), ("   \n", EmptyInput), (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, NotHTML),
+])
+def test_typed_errors(data, err):
+    with pytest.raises(err):
+        parse.to_text(data, 1_000_000)
+
+
+def test_size_limit():
+    with pytest.raises(InputTooLarge, match="limit"):
+        parse.to_text(b"x" * 2000, 1000)
+
+
+def test_json_is_not_html():
+    with pytest.raises(NotHTML, match="JSON"):
+        parse.parse('{"a": [1, 2]}')
+
+
+def test_xml_declaration_is_parsed():
+    doc = parse.parse('<?xml version="1.0" encoding="utf-8"?><html><body><p>hi</p></body></html>')
+    assert doc.findtext(".//p") == "hi"

@@ -1,0 +1,48 @@
+"""Blocks in context: runs of furniture go, look-alikes in article prose stay."""
+import quietpage
+
+ARTICLE = ("The council met on Tuesday to discuss the harbour plan, which has been debated for years "
+           "and which residents say will change the waterfront for a generation.")
+
+
+def clean_text(lines):
+    return quietpage.clean(text="\n".join(lines))
+
+
+def test_run_of_plan_lines_after_a_gate_goes():
+    r = clean_text([ARTICLE, "Subscribe to read the full story →", "Smart Quarterly", "₹900", "3 Months",
+                    "Archives", "Ad-free Reading"])
+    assert r.text.strip() == ARTICLE
+
+
+def test_short_article_lines_without_a_gate_stay():
+    lines = [ARTICLE, "The response", "Archives", ARTICLE.replace("Tuesday", "Monday")]
+    r = clean_text(lines)
+    assert "The response" in r.text and "Archives" in r.text
+
+
+def test_lookalikes_in_prose_survive():
+    lines = [ARTICLE,
+             "Rate pro Monat: 643,45 Euro, rechnete die Verbraucherzentrale vor, bei einem Kredit über 30.000 Euro.",
+             "The premium sound system in the test car was the best we have heard in this class, the reviewer said.",
+             "The newsletter, which has 40,000 readers, was started in 2014 by two teachers who cover school boards.",
+             "Already a member of the committee, she was elected chair last week by a vote of seven to two."]
+    r = clean_text(lines)
+    for line in lines:
+        assert line in r.text
+    assert r.paywall.kind == "none"
+
+
+def test_every_removal_has_rule_category_and_text():
+    r = clean_text([ARTICLE, "You’ve reached your limit of {{free_limit}} free articles this month.", "Subscribe now"])
+    assert r.removed and all(x.rule and x.category and x.text for x in r.removed)
+    assert r.paywall.kind == "metered"
+
+
+def test_html_run_in_list(tmp_path):
+    html = (f"<html><body><article><h1>Harbour plan</h1><p>{ARTICLE}</p><p>{ARTICLE}</p><p>{ARTICLE}</p>"
+            "<p>Subscribe to continue reading</p><ul><li>Digital Access</li><li>$2 for 2 months</li>"
+            "<li>Then $15.99 every 4 weeks. Cancel anytime.</li></ul></article></body></html>")
+    r = quietpage.clean(html)
+    assert "Digital Access" not in r.text and "$15.99" not in r.text and "harbour plan" in r.text
+    assert "$2" not in r.content_html
