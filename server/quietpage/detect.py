@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex
 
 from .result import Paywall, Signal
-from .rules import RuleSet
+from .rules import RuleSet, signal_text
 from .textnorm import squash
 
 _FALSE = {"false", "0", "no"}
@@ -55,7 +55,7 @@ def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset) -> t
         except Exception:
             continue
         if rule.compiled is not None:
-            els = [e for e in els if rule.search(((e.text or "")[:200_000]) + " " + (e.get("src") or ""))]
+            els = [e for e in els if rule.search(signal_text(e))]
         if els:
             sig.append(Signal("vendor", rule.id, rule.signal or "any", squash(rule.selector)[:120]))
     return sig, selectors

@@ -72,6 +72,8 @@ class Rule:
                 found = [el for el in doc.iter() if isinstance(el.tag, str) and index.match(el)]
             else:
                 found = self.xpath(doc)
+            if self.strength == "signal":  # evidence rules: the same test detect applies
+                return any(self.compiled is None or self.search(signal_text(el), timeout) for el in found)
             return any(_removable(el, self, set()) is not None for el in found)
         return word_count(text) <= self.max_words and self.search(fold(text), timeout) is not None
 
@@ -144,6 +146,11 @@ def load_file(path: str | os.PathLike) -> list[Rule]:
 
 def builtin_files() -> list[Path]:
     return sorted(BUILTIN_DIR.glob("*.toml"))
+
+
+def signal_text(el) -> str:
+    """What a signal rule's pattern reads: an element's own text and its src."""
+    return ((el.text or "")[:200_000]) + " " + (el.get("src") or "")
 
 
 _CAMEL = regex.compile(r"(?<=[a-z0-9])(?=[A-Z])")
