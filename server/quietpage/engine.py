@@ -7,7 +7,7 @@ import math
 import regex
 
 from . import blocks as blk
-from . import detect, metadata, parse, prune, rules, scrub, sanitize
+from . import detect, language, metadata, parse, prune, rules, scrub, sanitize
 from .errors import EmptyInput, NotHTML, QuietpageError
 from .extract import extract, prepare
 from .options import Options
@@ -76,8 +76,9 @@ def _clean_text(text: str, url, opts: Options, ruleset) -> Result:
     text = nfc(parse._CONTROL.sub("", text))
     res = Result(url=url or "", input_kind="text")
     blocks = blk.from_text(text)
+    langs = language.detect(b.text for b in blocks)
     kept = scrub.scrub(blocks, ruleset, opts.keep_categories, res.removed, opts.regex_timeout,
-                       opts.include_removed_text) if opts.scrub else blocks
+                       opts.include_removed_text, langs) if opts.scrub else blocks
     res.content_html = "\n".join(f"<p>{htmllib.escape(b.text, quote=False)}</p>" for b in kept)
     return _finish(res, kept, _text_signals(blocks), opts)
 
@@ -96,7 +97,6 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     if opts.prune:
         gone = prune.prune(doc, ruleset, opts.keep_categories, protected, res.removed, opts.include_removed_text)
         pruned_blocks = [b for el in gone for b in blk.from_tree(el)]
-        scrub.match(pruned_blocks, ruleset, frozenset(), opts.regex_timeout, signals_only=True)
     prose = _prose_words(doc)
     article = extract(doc, url)
     if opts.prune and _looks_lost(article, prose):
@@ -111,9 +111,12 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
         res.paywall = detect.verdict(signals, 0, False)
         return res
     blocks = blk.from_tree(article)
+    langs = language.detect((b.text for b in blocks), res.lang)
+    if pruned_blocks:
+        scrub.match(pruned_blocks, ruleset, frozenset(), opts.regex_timeout, signals_only=True, langs=langs)
     if opts.scrub:
         kept = scrub.scrub(blocks, ruleset, opts.keep_categories, res.removed, opts.regex_timeout,
-                           opts.include_removed_text)
+                           opts.include_removed_text, langs)
         keep_ids = {id(b) for b in kept}
         if len(kept) < len(blocks):
             for b in blocks:

@@ -22,9 +22,10 @@ def _is_short(b: Block) -> bool:
     return b.words <= 18 and (not _SENTENCE_END.search(b.text) or b.link_density > 0.5)
 
 
-def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float, signals_only=False) -> None:
+def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float, signals_only=False,
+          langs: frozenset | None = None) -> None:
     rules = [r for r in ruleset.text if (r.category not in keep or r.strength == "signal")
-             and (r.signal or not signals_only)]
+             and (r.signal or not signals_only) and (langs is None or not r.lang or r.lang in langs)]
     rules.sort(key=lambda r: -r.max_words)  # long blocks stop early: few rules judge them
     for b in blocks:
         if not b.folded:
@@ -81,9 +82,9 @@ def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None,
 
 
 def scrub(blocks: list[Block], ruleset: RuleSet, keep: frozenset, removals: list[Removal], timeout: float,
-          with_text: bool = True) -> list[Block]:
+          with_text: bool = True, langs: frozenset | None = None) -> list[Block]:
     """Mark, decide and return the kept blocks; removals are recorded with their rule and category."""
-    match(blocks, ruleset, keep, timeout)
+    match(blocks, ruleset, keep, timeout, langs=langs)
     drop = decide(blocks, keep)
     gone = set()
     for k, r, why in drop:

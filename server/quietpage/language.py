@@ -1,0 +1,42 @@
+"""Which languages' text rules to run on a page: the article's own words decide (a page's lang attribute
+is often a template default), English always (furniture in English is everywhere)."""
+from __future__ import annotations
+
+import regex
+
+STOPWORDS = {
+    "en": "the and of to in is that for with was on are as by this be at from have it not or",
+    "de": "der die und das ist nicht mit den von zu sich auf für dem ein eine auch es im wird",
+    "fr": "le la les et des est une dans que pour qui sur pas du au par avec il ce sont",
+    "es": "el la los las que del por una con para es se como más pero sus fue le",
+    "it": "il di che della per una sono con del non gli le alla nel si anche è più",
+    "pt": "o os da do das dos que em para uma com não se por mais foi ao como é",
+    "nl": "de het een van en is dat op te zijn voor met niet aan er ook als bij",
+}
+_SETS = {k: frozenset(v.split()) for k, v in STOPWORDS.items()}
+_WORD = regex.compile(r"\w+")
+
+
+def detect(texts, declared: str = "", limit: int = 4000) -> frozenset | None:
+    """Languages whose stopwords make up a real share of the text; None means "run every rule"."""
+    counts = dict.fromkeys(_SETS, 0)
+    n = 0
+    for t in texts:
+        for w in _WORD.findall(t.lower()):
+            n += 1
+            for k, s in _SETS.items():
+                if w in s:
+                    counts[k] += 1
+            if n >= limit:
+                break
+        if n >= limit:
+            break
+    top = max(counts.values())
+    if n < 40 or top < 8:
+        return None  # too little text to tell: judge with every rule
+    langs = {k for k, c in counts.items() if c >= 0.25 * top}
+    langs.add("en")
+    base = (declared or "").split("-")[0].lower()
+    if base in _SETS:
+        langs.add(base)
+    return frozenset(langs)
