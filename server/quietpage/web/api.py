@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from .. import __version__
+from ..options import CATEGORIES
 from .pool import Overloaded
 from .problems import APIProblem, problem_response
 
@@ -12,6 +13,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Content types accepted by POST /clean and how the body is read.
 BODY_KINDS = {"application/json": "json", "text/html": "html", "application/xhtml+xml": "html",
               "text/plain": "text"}
+KEEPABLE = (*CATEGORIES, "repeated")
 
 
 def _ruleset():
@@ -27,9 +29,13 @@ def clean():
                          f"send application/json ({{\"html\": ...}} or {{\"text\": ...}}), text/html or "
                          f"text/plain, not {request.mimetype or 'a body without Content-Type'}")
     body = request.get_data(cache=False)   # raises 413 over MAX_CONTENT_LENGTH
+    keep = request.args.getlist("keep")
+    bad = [k for k in keep if k not in KEEPABLE]
+    if bad:
+        raise APIProblem(400, "invalid_options", "Invalid options",
+                         f"unknown categories in ?keep: {bad[:5]}; known: {', '.join(KEEPABLE)}")
     spec = {"kind": kind, "body": body, "charset": request.mimetype_params.get("charset"),
-            "url": request.args.get("url") if kind != "json" else None,
-            "keep": request.args.getlist("keep") if kind != "json" else []}
+            "url": request.args.get("url"), "keep": keep}
     dispatcher = current_app.extensions["quietpage.dispatcher"]
     try:
         out = dispatcher.run(spec)

@@ -43,6 +43,7 @@ def _json(ref: str, description: str) -> dict:
 
 
 _STR = {"type": "string"}
+_RAW_BODY = {"description": "The page (or text) itself, in the charset of the Content-Type, else detected."}
 _INT0 = {"type": "integer", "minimum": 0}
 
 SCHEMAS = {
@@ -136,17 +137,18 @@ def document(config=None) -> dict:
                 "security": security,
                 "parameters": [
                     {"name": "url", "in": "query", "required": False, "schema": _STR,
-                     "description": "For text/html and text/plain bodies: the page's address."},
+                     "description": "The page's address, for raw bodies (a JSON body's own url wins)."},
                     {"name": "keep", "in": "query", "required": False, "style": "form", "explode": True,
                      "schema": {"type": "array", "items": {"enum": [*CATEGORIES, "repeated"]}},
-                     "description": "For text/html and text/plain bodies: categories to keep."},
+                     "description": "Categories to keep (added to a JSON body's options.keep_categories)."},
                 ],
                 "requestBody": {"required": True, "description": f"At most {limit:,} bytes." if limit else "",
                                 "content": {
                                     "application/json": {"schema": {"$ref": "#/components/schemas/CleanRequest"}},
-                                    "text/html": {"schema": {"type": "string"}},
-                                    "application/xhtml+xml": {"schema": {"type": "string"}},
-                                    "text/plain": {"schema": {"type": "string"}}}},
+                                    # raw bodies: any bytes are a candidate page; the engine judges them
+                                    "text/html": {"schema": _RAW_BODY},
+                                    "application/xhtml+xml": {"schema": _RAW_BODY},
+                                    "text/plain": {"schema": _RAW_BODY}}},
                 "responses": {"200": _json("Result", "The cleaned article."),
                               **_problems(400, 401, 403, 413, 415, 422, 503)},
             }},

@@ -15,7 +15,6 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 EXTENSION_SCHEMES = ("chrome-extension", "moz-extension")
 _ORIGIN = re.compile(r"^(chrome-extension|moz-extension)://([A-Za-z0-9._-]{1,128})$")
 ALLOW_HEADERS = "Content-Type, Authorization, X-Quietpage-Token"
-ALLOW_METHODS = "GET, POST, OPTIONS"
 # Endpoints anyone who passed the Host/Origin checks may call without the token.
 OPEN_ENDPOINTS = {"api.health", "api.openapi", "ui.index", "static"}
 
@@ -77,16 +76,19 @@ def register(app: Flask) -> None:
                 return problem_response(403, "forbidden_origin", "Forbidden origin",
                                         "requests from web pages are refused; only the Quietpage "
                                         "browser extension may call this service")
-        if request.method == "OPTIONS":
+        if request.method == "OPTIONS" and g.cors_origin and request.url_rule is not None:
+            # a CORS preflight from an extension (it never carries the token)
+            methods = ", ".join(sorted(request.url_rule.methods or ()))
             resp = Response(status=204)
-            resp.headers["Allow"] = ALLOW_METHODS
-            if g.cors_origin:
-                resp.headers["Access-Control-Allow-Methods"] = ALLOW_METHODS
-                resp.headers["Access-Control-Allow-Headers"] = ALLOW_HEADERS
-                resp.headers["Access-Control-Max-Age"] = "600"
-                if request.headers.get("Access-Control-Request-Private-Network") == "true":
-                    resp.headers["Access-Control-Allow-Private-Network"] = "true"
+            resp.headers["Allow"] = methods
+            resp.headers["Access-Control-Allow-Methods"] = methods
+            resp.headers["Access-Control-Allow-Headers"] = ALLOW_HEADERS
+            resp.headers["Access-Control-Max-Age"] = "600"
+            if request.headers.get("Access-Control-Request-Private-Network") == "true":
+                resp.headers["Access-Control-Allow-Private-Network"] = "true"
             return resp
+        if request.method == "OPTIONS":
+            return None   # Flask answers with the route's Allow header
         token = cfg.get("QUIETPAGE_TOKEN")
         g.authenticated = bool(token) and _token_ok(token)
         if token and not g.authenticated and request.endpoint not in OPEN_ENDPOINTS:

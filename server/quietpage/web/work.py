@@ -95,8 +95,21 @@ def _options(options: dict | None, spec: dict) -> tuple[dict | None, dict | None
         return None, _problem(400, "invalid_options", "Invalid options",
                               "rule_files is a server setting (quietpage serve --rules FILE), "
                               "not a request option")
-    if spec.get("keep"):
-        options.setdefault("keep_categories", list(spec["keep"]))
+    nulls = sorted(k for k, v in options.items() if v is None)
+    if nulls:
+        return None, _problem(400, "invalid_options", "Invalid options",
+                              f"options {nulls} must not be null; leave them out for the defaults")
+    for k in ("max_bytes", "max_depth"):   # JSON has one number type: 6603.0 is the integer 6603
+        v = options.get(k)
+        if isinstance(v, float) and v.is_integer() and abs(v) < 2 ** 53:
+            options[k] = int(v)
+    keep = options.get("keep_categories", [])
+    if not isinstance(keep, list) or not all(isinstance(x, str) for x in keep):
+        # checked here because the engine's Options.from_dict lets null/false/{} through and then fails
+        return None, _problem(400, "invalid_options", "Invalid options",
+                              "keep_categories must be a list of category names")
+    if spec.get("keep"):   # ?keep=... adds to the body's keep_categories
+        options["keep_categories"] = sorted(set(keep) | set(spec["keep"]))
     if spec.get("rule_files"):
         options["rule_files"] = list(spec["rule_files"])
     return options or None, None
@@ -114,6 +127,8 @@ def handle(spec: dict) -> dict:
         if "problem" in parsed:
             return parsed["problem"]
         kw = parsed["kwargs"]
+        if kw.get("url") is None and spec.get("url"):
+            kw["url"] = spec["url"]   # ?url= when the body has none
     elif kind == "html":
         kw = {"html": _decode_declared(body, spec.get("charset")), "url": spec.get("url"), "options": None}
     else:
