@@ -38,8 +38,8 @@ def register(sub) -> None:
                    help="skip records already in the output (default); --no-resume starts over")
     p.add_argument("--rules", action="append", metavar="FILE", help="an extra rule file (repeatable)")
     p.add_argument("--keep", action="append", metavar="CATEGORY", help="keep this category (repeatable)")
-    p.add_argument("--no-removed-text", action="store_true",
-                   help="leaner output: removals without their text")
+    p.add_argument("--removed-text", action="store_true",
+                   help="removals carry the removed text (default: rule and category only, lean output)")
     p.add_argument("--chunk-size", type=int, default=16, metavar="N", help="records per task (default 16)")
     p.add_argument("--timings", action="store_true",
                    help='add "timings_ms" to each record (output then differs from run to run)')
@@ -61,8 +61,7 @@ def cmd_batch(a) -> int:
         options["rule_files"] = a.rules
     if a.keep:
         options["keep_categories"] = a.keep
-    if a.no_removed_text:
-        options["include_removed_text"] = False
+    options["include_removed_text"] = bool(a.removed_text)
     old = signal.signal(signal.SIGTERM, _sigterm)
     try:
         summary = run(a.inputs, a.output, workers=a.workers, engine=a.engine, scheduler=a.scheduler,

@@ -31,7 +31,7 @@ class BatchConfig:
     site_min_pages: int = 5
     format: str = "auto"                # how to read inputs: auto (by extension) | html | text | jsonl | warc
     resume: bool = True
-    options: dict = field(default_factory=dict)   # quietpage Options as a dict
+    options: dict = field(default_factory=lambda: {"include_removed_text": False})  # quietpage Options
     chunk: int = 16                     # records per task
     timings: bool = False               # add "timings_ms" to each record (makes output non-deterministic)
     progress: bool | None = None        # None: when stderr is a terminal
@@ -194,15 +194,16 @@ class _Run:
         table = siterepeat.repeated_table(counts, cfg.site_repeats, cfg.site_min_pages)
         tmp = out + ".tmp" if out != "-" else "-"
         sink = Sink(tmp, append=False)
-        removed = changed = 0
+        removed = changed = words = 0
         engine = self._engine(False, init_apply, (table, self.opts.include_removed_text))
         progress = Progress(size, self.show, desc="site repeats")
         try:
-            for t, (_seq, blob, n_removed, n_changed) in engine.map_ordered(
+            for t, (_seq, blob, n_removed, n_changed, n_words) in engine.map_ordered(
                     apply_task, self._numbered(iter_tasks(spool_file, 256, set()))):
                 sink.write(blob)
                 removed += n_removed
                 changed += n_changed
+                words += n_words
                 progress.advance(t.get("nbytes", 0), 0)
         except KeyboardInterrupt:
             self.summary.interrupted = True
@@ -219,6 +220,7 @@ class _Run:
             os.replace(tmp, out)
         os.remove(spool)
         self.summary.stats.removed["repeated"] += removed
+        self.summary.stats.words += words
         self.summary.site = {"share": cfg.site_repeats, "min_pages": cfg.site_min_pages, "sites": len(table),
                              "sites_seen": len(counts), "removed": removed, "pages_changed": changed,
                              "repeated_blocks": sum(len(rep) for _p, rep in table.values())}
@@ -274,15 +276,17 @@ def apply_task(task: dict):
     import json
     from .work import _dumps
     table, with_text = _apply_state["table"], _apply_state["with_text"]
-    parts, removed, changed = [], 0, 0
+    parts, removed, changed, words = [], 0, 0, 0
     for line in _range_lines(task):
         if not line.strip():
             continue
         rec = json.loads(line)
+        before = (rec.get("result") or {}).get("word_count") or 0
         n = siterepeat.apply(rec, table, with_text)
         if n:
             removed += n
             changed += 1
+            words += rec["result"]["word_count"] - before
         rec.pop("_site", None)
         parts.append(_dumps(rec))
-    return task["seq"], b"".join(parts), removed, changed
+    return task["seq"], b"".join(parts), removed, changed, words

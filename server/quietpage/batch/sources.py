@@ -330,6 +330,20 @@ def _warc_tasks(f: InputFile, chunk: int, done: set[str], on_skip) -> Iterator[d
                 t["nbytes"] = max(0, f.size - mark)
                 mark = f.size
                 yield t
+        else:
+            end = _safe_offset(it, f.size)
+            if end < f.size:
+                # warcio stops quietly at a record cut short inside its gzip member: say so
+                if offsets:
+                    yield {"k": "warc", "path": f.path, "offsets": offsets, "nbytes": max(0, end - mark)}
+                    offsets, mark = [], end
+                src = f"{f.path}@{end}"
+                if src not in done:
+                    t = _error_task(src, src, "truncated_input",
+                                    f"the last {f.size - end:,} bytes of the file are not a complete WARC record")
+                    t["nbytes"] = max(0, f.size - mark)
+                    mark = f.size
+                    yield t
     if offsets:
         yield {"k": "warc", "path": f.path, "offsets": offsets, "nbytes": max(0, f.size - mark)}
         mark = f.size
@@ -476,6 +490,10 @@ def _warc_record(fh, off: int, src: str, max_bytes: int, ArchiveIterator) -> Rec
         rid = rec.rec_headers.get_header("WARC-Record-ID") or src
         url = rec.rec_headers.get_header("WARC-Target-URI") or None
         data = rec.content_stream().read(max_bytes + 1)
+        left = getattr(rec.raw_stream, "limit", 0) or 0
+        if len(data) <= max_bytes and left > 0 and not rec.raw_stream.read(1):
+            return Rec(src, rid, url, "error", None, "truncated_input",
+                       f"WARC record is truncated: {left:,} bytes of its content are missing")
     except (EOFError, zlib.error) as e:
         return Rec(src, rid, url, "error", None, *_gzip_error(e))
     except Exception as e:
