@@ -40,7 +40,11 @@ function originalBlocks(input, kind) {
   if (kind === "text") {
     return input.split(/\r?\n/).map(squash).filter(Boolean);
   }
-  const doc = new DOMParser().parseFromString(input, "text/html");
+  // Only the text is wanted: drop style sheets and style attributes first, which this page's CSP would
+  // (harmlessly, but noisily) refuse while parsing.
+  const stripped = input.replace(/<style\b[\s\S]*?<\/style\s*>/gi, "")
+    .replace(/\sstyle\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)/gi, " ");
+  const doc = new DOMParser().parseFromString(stripped, "text/html");
   doc.querySelectorAll("script,style,noscript,template,svg,iframe,object,embed,head").forEach((n) => n.remove());
   const out = [];
   let cur = null, buf = [];
