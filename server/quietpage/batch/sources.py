@@ -25,7 +25,7 @@ from typing import Iterator
 
 HTML_EXT = (".html", ".htm", ".xhtml", ".shtml")
 JSONL_EXT = (".jsonl", ".ndjson", ".jl")
-WARC_EXT = (".warc",)
+WARC_EXT = (".warc", ".arc")
 FORMATS = ("auto", "html", "text", "jsonl", "warc")
 TASK_BYTES = 8 << 20          # cut a task at this many input bytes...
 BLOCK = 1 << 20               # ...and read big files in blocks of this size

@@ -72,7 +72,8 @@ class Summary:
         d = self.stats.to_dict()
         d.update(engine=self.engine, workers=self.workers, resumed=self.resumed, elapsed_s=round(self.elapsed, 3),
                  records_per_s=round(self.rate, 2), interrupted=self.interrupted, site_repeats=self.site,
-                 output=self.output)
+                 output=self.output, parent_peak_mb=round(peak_rss_mb(), 1),
+                 worker_peak_mb=round(peak_rss_mb(resource.RUSAGE_CHILDREN), 1))
         return d
 
     def lines(self) -> list[str]:
@@ -104,5 +105,6 @@ class Summary:
             print(line, file=file or sys.stderr)
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(who=resource.RUSAGE_SELF) -> float:
+    """Peak resident memory in MB (RUSAGE_CHILDREN: the largest finished worker process)."""
+    return resource.getrusage(who).ru_maxrss / 1024
