@@ -21,7 +21,10 @@ sys.dont_write_bytecode = True   # a __pycache__ in extension/ would stop Chromi
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 GECKO_ID = "quietpage@quietpage.local"
-FIREFOX_MIN = "115.0"            # storage.session, scripting and MV3 host permissions are all there by 115
+# storage.session, scripting and MV3 are all there by 115, but the data_collection_permissions key
+# (required of new add-ons) arrived in 140 (142 on Android): 140 is also the current ESR.
+FIREFOX_MIN = "140.0"
+FIREFOX_ANDROID_MIN = "142.0"
 EXCLUDE_DIRS = {"tools", "__pycache__", "node_modules"}
 EXCLUDE_SUFFIXES = {".py", ".pyc", ".md", ".zip"}
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -59,7 +62,8 @@ def firefox_manifest(m: dict) -> dict:
             "strict_min_version": FIREFOX_MIN,
             # Firefox's required declaration of data collection: none.
             "data_collection_permissions": {"required": ["none"]},
-        }
+        },
+        "gecko_android": {"strict_min_version": FIREFOX_ANDROID_MIN},
     }
     return f
 

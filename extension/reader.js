@@ -95,6 +95,9 @@
   }
 
   function showLoading(job) {
+    hideArticleActions();
+    rendered = false;
+    delete document.body.dataset.ready;
     const st = $("qp-state");
     st.hidden = false;
     st.dataset.state = "loading";
@@ -119,8 +122,15 @@
     }, (s.timeoutSeconds + 10) * 1000);
   }
 
+  function hideArticleActions() {
+    for (const id of ["qp-copy-md", "qp-copy-text", "qp-print"]) { $(id).disabled = true; $(id).hidden = true; }
+  }
+
   function showError(error, job) {
     clearTimeout(watchdog);
+    hideArticleActions();
+    rendered = false;
+    delete document.body.dataset.ready;
     const d = QP.describeError(error);
     const st = $("qp-state");
     st.hidden = false;
@@ -306,7 +316,7 @@
     document.title = (r.title || job.title || "Article") + " · Quietpage";
     $("qp-state").hidden = true;
     art.hidden = false;
-    for (const id of ["qp-copy-md", "qp-copy-text", "qp-print"]) $(id).disabled = false;
+    for (const id of ["qp-copy-md", "qp-copy-text", "qp-print"]) { $(id).disabled = false; $(id).hidden = false; }
     rendered = true;
     document.body.dataset.ready = "true";
   }
@@ -476,7 +486,12 @@
     box.dataset.category = item.category || "";
     const tag = document.createElement("p");
     tag.className = "qp-removed-tag";
-    tag.textContent = "Removed · " + (item.category || "other") + " · " + (item.rule || "");
+    tag.textContent = "Removed · " + (item.category || "other") + (item.rule ? " · " : "");
+    if (item.rule) {
+      const rule = document.createElement("code");
+      rule.textContent = item.rule;
+      tag.appendChild(rule);
+    }
     const t = document.createElement("p");
     t.className = "qp-removed-body";
     t.textContent = item.text || "";

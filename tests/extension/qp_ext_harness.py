@@ -226,6 +226,9 @@ class Harness:
             args=[f"--disable-extensions-except={EXT}", f"--load-extension={EXT}", "--no-sandbox"])
         self.ctx.set_default_timeout(20000)
         self.ctx.on("request", self._on_request)
+        self.console: list[tuple[str, str, str]] = []
+        self.ctx.on("console", lambda m: self.console.append((m.type, m.text, m.page.url if m.page else "")))
+        self.ctx.on("weberror", lambda e: self.console.append(("pageerror", str(e.error), e.page.url if e.page else "")))
         self.ctx.route(lambda url: url.startswith(("http:", "https:")) and not is_loopback(url), self._offline)
         sw = self.ctx.service_workers[0] if self.ctx.service_workers else self.ctx.wait_for_event("serviceworker", timeout=20000)
         self.ext_id = sw.url.split("/")[2]

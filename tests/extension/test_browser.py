@@ -381,3 +381,42 @@ def test_no_request_leaves_for_any_host_but_the_loopback_service(qp):
     assert own and all(r["url"].startswith(qp.service_url + "/api/v1/") for r in own), own
     reader = [r for r in qp.requests if r["source"].startswith(f"{qp.ext_origin}/reader.html") and not r["url"].startswith(qp.ext_origin)]
     assert all(r["type"] == "image" and r["url"].startswith(qp.page_url("images/")) for r in reader), reader
+
+
+def test_extension_pages_run_without_errors_or_csp_violations(qp):
+    qp.console.clear()
+    _, reader, _ = qp.open_reader("rich.html")
+    reader.click("#qp-settings-toggle")
+    reader.click("[data-theme-choice=sepia]")
+    reader.click("#qp-removed-toggle")
+    page = qp.ctx.new_page()
+    page.goto(f"{qp.ext_origin}/options.html")
+    page.click("#op-test")
+    page.wait_for_function("() => document.getElementById('op-test-result').dataset.result === 'ok'")
+    problems = [c for c in qp.console if c[0] in ("error", "pageerror", "warning") and c[2].startswith(qp.ext_origin)]
+    assert problems == []
+
+
+def test_print_styles_hide_the_controls(qp):
+    _, reader, _ = qp.open_reader("seed.html")
+    reader.click("#qp-settings-toggle")
+    reader.click("[data-theme-choice=dark]")
+    reader.emulate_media(media="print")
+    assert reader.locator("#qp-toolbar").is_hidden()
+    assert reader.locator("#qp-removed-toggle").is_hidden()
+    colours = reader.evaluate("""() => ({bg: getComputedStyle(document.body).backgroundColor,
+        fg: getComputedStyle(document.querySelector('#qp-content p')).color})""")
+    assert colours == {"bg": "rgb(255, 255, 255)", "fg": "rgb(0, 0, 0)"}
+    assert "Metered paywall" in reader.inner_text("#qp-banner")     # the verdict stays on paper
+    reader.emulate_media(media="screen")
+    assert reader.locator("#qp-toolbar").is_visible()
+
+
+def test_reader_csp_blocks_inline_script_and_other_hosts(qp):
+    _, reader, _ = qp.open_reader("seed.html")
+    reader.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';
+        document.body.appendChild(s); }""")
+    assert reader.evaluate("() => window.injected") is None
+    outcome = reader.evaluate("""() => fetch('https://example.com/collect').then(() => 'sent', e => 'blocked')""")
+    assert outcome == "blocked"
+    assert not any("example.com" in u for u in qp.blocked)    # stopped by the CSP, not by the test's offline guard

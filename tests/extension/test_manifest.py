@@ -150,7 +150,7 @@ def test_firefox_manifest(builds):
     assert m["background"]["scripts"] == ["shared.js", "background.js"]
     gecko = m["browser_specific_settings"]["gecko"]
     assert re.fullmatch(r"[\w.+-]+@[\w.-]+", gecko["id"])
-    assert float(gecko["strict_min_version"].split(".")[0]) >= 115     # storage.session
+    assert float(gecko["strict_min_version"].split(".")[0]) >= 140     # storage.session; data_collection_permissions
     assert gecko["data_collection_permissions"] == {"required": ["none"]}
     assert "minimum_chrome_version" not in m
     # Firefox upgrades http to https under its default MV3 CSP: ours must be explicit
