@@ -209,12 +209,14 @@ def test_queue_timeout_503(make_app, monkeypatch):
         t.join(10)
 
 
-def test_engine_bug_is_500(client, monkeypatch):
+def test_engine_bug_is_500(client, monkeypatch, caplog):
     def broken(*a, **k):
-        raise RuntimeError("boom")
+        raise RuntimeError("boom: quoting the page")
     monkeypatch.setattr(quietpage, "clean", broken)
     body = problem(client.post("/api/v1/clean", json={"html": PAGE}), 500, "internal_error")
     assert "boom" not in json.dumps(body)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "RuntimeError" in logged and "quoting the page" not in logged
 
 
 def test_unexpected_bug_is_500_problem(app):

@@ -14,6 +14,7 @@ import re
 import signal
 import threading
 import time
+import traceback
 
 log = logging.getLogger("quietpage.web")
 
@@ -147,8 +148,10 @@ def handle(spec: dict) -> dict:
         return _problem(status, e.code, _TITLES.get(e.code, "Input rejected"), e.message)
     except TimeLimitExceeded:
         raise
-    except Exception:  # a bug in the engine, not the client's fault; logged without page content
-        log.exception("engine failed on a %d-byte %s request", len(body), kind)
+    except Exception as e:  # a bug in the engine, not the client's fault
+        # the type and the frames, not the message: a message may quote the page
+        log.error("engine failed on a %d-byte %s request: %s\n%s", len(body), kind, type(e).__name__,
+                  "".join(traceback.format_tb(e.__traceback__)).rstrip())
         return _problem(500, "internal_error", "Internal error",
                         "the engine failed on this input; this is a bug, please report it")
     out = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
