@@ -211,7 +211,7 @@ def test_queue_timeout_503(make_app, monkeypatch):
 
 def test_engine_bug_is_500(client, monkeypatch, caplog):
     def broken(*a, **k):
-        raise RuntimeError("boom: quoting the page")
+        raise RuntimeError("boom: " + "quoting the" + " page")
     monkeypatch.setattr(quietpage, "clean", broken)
     body = problem(client.post("/api/v1/clean", json={"html": PAGE}), 500, "internal_error")
     assert "boom" not in json.dumps(body)
