@@ -41,6 +41,12 @@ class _Flow:
 
     def add(self, text: str | None, seg: tuple) -> None:
         if text:
+            if seg[0] == "elem" and self.parts:
+                last = self.parts[-1]
+                # "caption.</span><span>© Credit": two inline boxes after punctuation read as two words
+                if last and not last[-1].isspace() and not last[-1].isalnum() and not text[0].isspace() \
+                        and last[-1] not in "([{'\"/-":
+                    self.parts.append(" ")
             self.parts.append(text)
         self.segs.append(seg)
 

@@ -46,6 +46,16 @@ def _weak(b: Block, keep: frozenset) -> Rule | None:
     return next((r for r in b.hits if r.strength == "run" and r.category not in keep), None)
 
 
+LINK_LIST = Rule(id="structure.link-list", category="related", source="scrub.py", strength="block",
+                 description="three or more short blocks in a row that are all links: a list of other stories",
+                 matches=["(structural)"])
+MIN_LINK_RUN = 3
+
+
+def _linky(b: Block) -> bool:
+    return b.link_density >= 0.8 and b.words <= 30 and b.tag not in ("h1", "h2", "pre", "td", "th")
+
+
 def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None, str]]:
     """Return (index, rule, reason) for every block to remove."""
     out: dict[int, tuple[Rule | None, str]] = {}
@@ -54,6 +64,16 @@ def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None,
         r = _strong(b, keep)
         if r:
             out[i] = (r, "")
+    if "related" not in keep:
+        i = 0
+        while i < n:
+            j = i
+            while j < n and _linky(blocks[j]):
+                j += 1
+            if j - i >= MIN_LINK_RUN:
+                for k in range(i, j):
+                    out.setdefault(k, (LINK_LIST, ""))
+            i = max(j, i + 1)
     i = 0
     while i < n:
         if not (blocks[i].hits or _is_short(blocks[i])):
