@@ -30,36 +30,53 @@ function newId() {
 
 function jobKey(id) { return "job:" + id; }
 
-async function saveJob(job) {
+// Saves run one at a time, so that two readers opening together don't lose each other's index entry.
+let saveChain = Promise.resolve();
+function saveJob(job) {
+  const p = saveChain.then(() => saveJobNow(job));
+  saveChain = p.catch(() => {});
+  return p;
+}
+
+async function saveJobNow(job) {
+  memoryJobs.delete(job.id);
   memoryJobs.set(job.id, job);
   while (memoryJobs.size > MAX_JOBS) memoryJobs.delete(memoryJobs.keys().next().value);
   if (!session) return;
   const got = await session.get("jobs");
   let ids = (got && Array.isArray(got.jobs)) ? got.jobs.filter((x) => x !== job.id) : [];
   ids.push(job.id);
-  const drop = ids.length > MAX_JOBS ? ids.slice(0, ids.length - MAX_JOBS) : [];
-  ids = ids.slice(-MAX_JOBS);
+  const drop = ids.length > MAX_JOBS ? ids.splice(0, ids.length - MAX_JOBS) : [];
   if (drop.length) await session.remove(drop.map(jobKey));
-  try {
-    await session.set({ jobs: ids, [jobKey(job.id)]: job });
-  } catch (e) {
-    // Over the session quota: keep the article, drop the page text used for inline placement.
-    if (job.pageText) {
-      const lean = Object.assign({}, job, { pageText: "" });
-      memoryJobs.set(job.id, lean);
-      try { await session.set({ jobs: ids, [jobKey(job.id)]: lean }); return; } catch (e2) { /* fall through */ }
+  // Over the session quota (10 MB in Chromium): make room by dropping the oldest readers, then try
+  // without the page text (only inline placement needs it), and at last keep the record in this
+  // worker's memory only: the reader then asks the worker for it.
+  const lean = job.pageText ? Object.assign({}, job, { pageText: "" }) : null;
+  const room = (session.QUOTA_BYTES || 10485760) * 0.95;
+  for (const candidate of [job, lean]) {
+    if (!candidate || new Blob([JSON.stringify(candidate)]).size > room) continue;   // could never fit
+    for (;;) {
+      try {
+        await session.set({ jobs: ids, [jobKey(job.id)]: candidate });
+        return;
+      } catch (e) {
+        const older = ids.filter((x) => x !== job.id);
+        if (!older.length) break;
+        ids = ids.filter((x) => x !== older[0]);
+        await session.remove(jobKey(older[0]));
+      }
     }
-    const failed = { id: job.id, status: "error", url: job.url, title: job.title, tabId: job.tabId,
-      created: job.created, error: { code: "storage", detail: String(e && e.message || e) } };
-    memoryJobs.set(job.id, failed);
-    await session.set({ jobs: ids, [jobKey(job.id)]: failed });
   }
+  const stub = { id: job.id, status: job.status, url: job.url, title: job.title, tabId: job.tabId,
+    created: job.created, inMemory: true };
+  await session.set({ jobs: ids, [jobKey(job.id)]: stub });
 }
 
 async function loadJob(id) {
   if (session) {
     const got = await session.get(jobKey(id));
-    if (got && got[jobKey(id)]) return got[jobKey(id)];
+    const job = got && got[jobKey(id)];
+    if (job && !job.inMemory) return job;
   }
   return memoryJobs.get(id) || null;
 }
@@ -226,4 +243,5 @@ api.action.onClicked.addListener((tab) => {
 });
 
 self.openReader = openReader;
-self.quietpageLoadJob = loadJob;
+// For tests: the storage path, without a page or a service.
+self.quietpageJobs = { load: loadJob, save: saveJob };

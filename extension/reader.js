@@ -589,7 +589,7 @@
     if (api.storage.session) {
       try {
         const got = await api.storage.session.get(key);
-        if (got && got[key]) return got[key];
+        if (got && got[key] && !got[key].inMemory) return got[key];
       } catch (e) { /* fall back to asking the worker */ }
     }
     try {
@@ -613,7 +613,11 @@
     applyPrefs(await QP.getReaderPrefs());
     api.storage.onChanged.addListener((changes, area) => {
       if (area === "local" && changes[QP.READER_KEY]) applyPrefs(changes[QP.READER_KEY].newValue);
-      if (area === "session" && changes["job:" + jobId] && changes["job:" + jobId].newValue) handle(changes["job:" + jobId].newValue);
+      const change = area === "session" && changes["job:" + jobId];
+      if (change && change.newValue) {
+        if (change.newValue.inMemory) getJob().then((j) => j && handle(j));   // too big for storage: ask the worker
+        else handle(change.newValue);
+      }
     });
     if (!jobId) { showError({ code: "expired" }, null); return; }
     let job = await getJob();

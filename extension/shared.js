@@ -269,9 +269,6 @@
         return { title: "This reader view has expired",
           body: "The cleaned page is no longer in memory (the browser was restarted or many pages were opened since). " +
                 "Open the original and press the Quietpage button again." };
-      case "storage":
-        return { title: "Could not keep the cleaned page",
-          body: "The browser refused to store the result" + (e.detail ? " (" + e.detail + ")" : "") + "." };
       case "internal":
         return { title: "Quietpage could not show this page",
           body: "The reader page hit a problem" + (e.detail ? " (" + e.detail + ")" : "") + ". Press Try again; if it keeps happening, please report it." };

@@ -298,6 +298,30 @@ def test_browser_pages_cannot_be_read_and_say_why(qp):
     assert reader.inner_text("#qp-state-title") == "Quietpage can’t read this page"
 
 
+def test_results_too_big_for_session_storage_still_open(qp):
+    # storage.session holds 10 MB in Chromium: bigger results stay in the worker's memory and the
+    # reader asks the worker for them; a big page text (used only for inline placement) is dropped.
+    made = qp.sw.evaluate("""async () => {
+      const words = (n) => 'lorem ipsum dolor sit amet '.repeat(n);
+      const base = {status: 'done', url: 'http://127.0.0.1/big', title: 'Big', created: Date.now(), removed: []};
+      const result = (html) => ({title: 'A big article', content_html: html, text: 'x', dir: 'ltr', lang: 'en',
+                                  paywall: {detected: false, kind: 'none', signals: []}, removed: []});
+      await self.quietpageJobs.save(Object.assign({}, base, {id: 'bigtext', pageText: words(450000),
+                                    result: result('<p>' + words(40) + '</p>')}));
+      await self.quietpageJobs.save(Object.assign({}, base, {id: 'bightml', pageText: '',
+                                    result: result('<p>' + words(40) + '</p><p>' + words(420000) + '</p>')}));
+      const s = await chrome.storage.session.get(['job:bigtext', 'job:bightml']);
+      return {leanText: s['job:bigtext'].pageText, inMemory: s['job:bightml'].inMemory === true};
+    }""")
+    assert made == {"leanText": "", "inMemory": True}
+    for job_id in ("bigtext", "bightml"):
+        page = qp.ctx.new_page()
+        page.goto(f"{qp.ext_origin}/reader.html?id={job_id}")
+        page.wait_for_selector("body[data-ready=true]")
+        assert page.inner_text("#qp-title") == "A big article"
+        page.close()
+
+
 def test_expired_or_unknown_reader_id(qp):
     page = qp.ctx.new_page()
     page.goto(f"{qp.ext_origin}/reader.html?id=doesnotexist")
