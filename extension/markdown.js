@@ -105,10 +105,25 @@
       return lead + m + t + m + trail;
     }
 
+    /** The largest candidate of a srcset ("a.jpg 320w, b.jpg 650w" -> b.jpg). */
+    function largestCandidate(srcset) {
+      let best = null;
+      let bestW = -1;
+      for (const part of String(srcset || "").split(/,\s+/)) {
+        const [url, desc] = part.trim().split(/\s+/, 2);
+        if (!url) continue;
+        const w = desc ? parseFloat(desc) * (desc.endsWith("x") ? 1000 : 1) : 0;
+        if (w > bestW) { best = url; bestW = w; }
+      }
+      return best;
+    }
+
     function image(n) {
-      const src = n.currentSrc || n.getAttribute("src");
+      // a loaded picture's own choice first; else the largest srcset entry (lazy pages often put a
+      // placeholder in src and the real picture in srcset); else src
+      const src = n.currentSrc || largestCandidate(n.getAttribute("srcset")) || n.getAttribute("src");
       if (!src || src.startsWith("data:")) return "";
-      const alt = (n.getAttribute("alt") || "").replace(/[[\]\n]/g, " ").trim();
+      const alt = (n.getAttribute("alt") || "").replace(/\s+/g, " ").trim().replace(/[[\]\\]/g, "\\$&");
       const title = n.getAttribute("title");
       return "![" + alt + "](" + linkTarget(src) + (title ? ' "' + title.replace(/"/g, "'") + '"' : "") + ")";
     }

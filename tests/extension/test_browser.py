@@ -444,3 +444,21 @@ def test_reader_csp_blocks_inline_script_and_other_hosts(qp):
     outcome = reader.evaluate("""() => fetch('https://example.com/collect').then(() => 'sent', e => 'blocked')""")
     assert outcome == "blocked"
     assert not any("example.com" in u for u in qp.blocked)    # stopped by the CSP, not by the test's offline guard
+
+
+def test_markdown_converter_edge_cases(qp):
+    page = qp.ctx.new_page()
+    page.goto(f"{qp.ext_origin}/reader.html")      # any extension page that loads markdown.js
+    def md(html):
+        return page.evaluate("""h => { const d = document.createElement('div'); d.append(...new DOMParser()
+            .parseFromString(h, 'text/html').body.childNodes); return QuietpageMarkdown.htmlToMarkdown(d); }""", html)
+    assert md("<p>snake_case, *stars* and [brackets]</p>") == "snake_case, \\*stars\\* and \\[brackets\\]\n"
+    assert md("<p>1. not a list</p><p># not a heading</p>") == "1\\. not a list\n\n\\# not a heading\n"
+    assert md("<p><code>a`b</code> and <em>it</em> and <strong>bold</strong></p>") == "``a`b`` and *it* and **bold**\n"
+    assert md('<p><img src="https://x.test/placeholder.svg" srcset="https://x.test/s.jpg 320w, https://x.test/l.jpg 650w" alt="A [pic]"></p>') \
+        == "![A \\[pic\\]](https://x.test/l.jpg)\n"
+    assert md('<p><a href="https://x.test/a(b)">see</a> <a href="javascript:alert(1)">bad</a></p>') == "[see](<https://x.test/a(b)>) bad\n"
+    assert md("<table><tr><th>a|b</th><th>c</th></tr><tr><td>1</td><td>2</td></tr></table>") == "| a\\|b | c |\n| --- | --- |\n| 1 | 2 |\n"
+    assert md("<ol start='3'><li><p>three</p><p>more</p></li><li>four</li></ol>") == "3. three\n\n   more\n\n4. four\n"
+    assert md("<pre>```\ninner\n```</pre>") == "````\n```\ninner\n```\n````\n"
+    assert md("<blockquote><p>one</p><p>two</p></blockquote>") == "> one\n>\n> two\n"
