@@ -10,6 +10,7 @@ BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"
               "div", "section", "article", "td", "th", "caption", "address", "header", "footer", "aside",
               "figure", "ul", "ol", "dl", "table", "tr", "tbody", "thead", "main", "nav", "form", "details",
               "summary", "center", "fieldset", "legend", "hr", "br"}
+_BUTTONS = {"a", "button"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
@@ -43,9 +44,13 @@ class _Flow:
         if text:
             if seg[0] == "elem" and self.parts:
                 last = self.parts[-1]
-                # "caption.</span><span>© Credit": two inline boxes after punctuation read as two words
-                if last and not last[-1].isspace() and not last[-1].isalnum() and not text[0].isspace() \
-                        and last[-1] not in "([{'\"/-":
+                prev = self.segs[-1] if self.segs else None
+                buttons = seg[1].tag in _BUTTONS or (prev is not None and prev[0] == "elem"
+                                                     and prev[1].tag in _BUTTONS)
+                # "caption.</span><span>© Credit" and "<a>Subscribe</a><a>Log in</a>": separate words
+                if last and not last[-1].isspace() and not text[0].isspace() and (
+                        (buttons and last[-1].isalnum() and text[0].isalnum())
+                        or (not last[-1].isalnum() and last[-1] not in "([{'\"/-")):
                     self.parts.append(" ")
             self.parts.append(text)
         self.segs.append(seg)

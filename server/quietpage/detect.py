@@ -74,7 +74,7 @@ def protected_nodes(doc, selectors: list[str]) -> set:
     return out
 
 
-def verdict(signals: list[Signal], words: int, ends_cut: bool) -> Paywall:
+def verdict(signals: list[Signal], words: int, ends_cut: bool, protected_words: int = -1) -> Paywall:
     """Combine evidence into one kind. Text from the gate itself is the strongest evidence of its kind;
     structured data says that a gate exists; vendor scripts alone say little."""
     kinds = {}
@@ -95,7 +95,10 @@ def verdict(signals: list[Signal], words: int, ends_cut: bool) -> Paywall:
     elif text_kind == "hard" or meta_kind == "hard" or vendor == "hard":
         kind = "hard"
     elif ld_false or vendor_any:
-        kind = "hard" if ends_cut else "metered" if ld_false else "none"
+        # the protected part (hasPart.cssSelector) served in full means a meter let this reader in;
+        # missing or a few words of it means the page holds only a teaser
+        teaser = 0 <= protected_words < 120
+        kind = "hard" if (ends_cut or (ld_false and teaser)) else "metered" if ld_false else "none"
     if kind == "none" and ends_cut and has("text", "any"):
         kind = "hard"
     truncated = kind in ("hard", "registration") and (ends_cut or words < 250)

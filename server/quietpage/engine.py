@@ -51,12 +51,18 @@ def clean(html: str | bytes | None = None, *, text: str | None = None, url: str 
         raise NotHTML("page is nested too deeply to process") from None
 
 
-def _finish(res: Result, kept: list[blk.Block], signals: list[Signal], opts: Options) -> Result:
+def _finish(res: Result, kept: list[blk.Block], signals: list[Signal], opts: Options,
+            protected_words: int = -1) -> Result:
     res.text = blk.to_text(kept)
     res.word_count = word_count(res.text)
     res.reading_time_minutes = math.ceil(res.word_count / WORDS_PER_MINUTE) if res.word_count else 0
     last = kept[-1].text if kept else ""
-    res.paywall = detect.verdict(signals, res.word_count, bool(_ENDS_CUT.search(last)))
+    seen, unique = set(), []
+    for sg in signals:  # the same gate line can be seen in the article and in the page scan
+        if (sg.source, sg.rule, sg.detail) not in seen:
+            seen.add((sg.source, sg.rule, sg.detail))
+            unique.append(sg)
+    res.paywall = detect.verdict(unique, res.word_count, bool(_ENDS_CUT.search(last)), protected_words)
     return res
 
 
@@ -97,6 +103,11 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     if opts.prune:
         gone = prune.prune(doc, ruleset, opts.keep_categories, protected, res.removed, opts.include_removed_text)
         pruned_blocks = [b for el in gone for b in blk.from_tree(el)]
+    # gate text that readability will leave out still tells the paywall's kind: keep short blocks
+    body = doc.find("body")
+    page_blocks = [b for b in blk.from_tree(body) if b.words <= 40 and b.link_density < 0.5] \
+        if body is not None else []
+    hidden_words = sum(_words(n) for n in protected) if selectors else -1
     prose = _prose_words(doc)
     article = extract(doc, url)
     if opts.prune and _looks_lost(article, prose):
@@ -112,8 +123,8 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
         return res
     blocks = blk.from_tree(article)
     langs = language.detect((b.text for b in blocks), res.lang)
-    if pruned_blocks:
-        scrub.match(pruned_blocks, ruleset, frozenset(), opts.regex_timeout, signals_only=True, langs=langs)
+    scrub.match(pruned_blocks + page_blocks, ruleset, frozenset(), opts.regex_timeout, signals_only=True,
+                langs=langs)
     if opts.scrub:
         kept = scrub.scrub(blocks, ruleset, opts.keep_categories, res.removed, opts.regex_timeout,
                            opts.include_removed_text, langs)
@@ -126,7 +137,7 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     else:
         kept = blocks
     res.content_html = sanitize.sanitize(article, url)
-    return _finish(res, kept, signals + _text_signals(pruned_blocks + blocks), opts)
+    return _finish(res, kept, signals + _text_signals(pruned_blocks + page_blocks + blocks), opts, hidden_words)
 
 
 _CONTAINERS = ("ul", "ol", "dl", "div", "section", "li", "p", "blockquote", "figure", "span", "a", "strong", "b",

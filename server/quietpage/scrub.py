@@ -22,6 +22,11 @@ def _is_short(b: Block) -> bool:
     return b.words <= 18 and (not _SENTENCE_END.search(b.text) or b.link_density > 0.5)
 
 
+def _is_sentence(b: Block) -> bool:
+    """Article prose: a real sentence, which a weak (run-only) hit never takes away."""
+    return b.words >= 8 and b.link_density < 0.5 and bool(_SENTENCE_END.search(b.text))
+
+
 def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float, signals_only=False,
           langs: frozenset | None = None) -> None:
     rules = [r for r in ruleset.text if (r.category not in keep or r.strength == "signal")
@@ -75,20 +80,22 @@ def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None,
                     out.setdefault(k, (LINK_LIST, ""))
             i = max(j, i + 1)
     i = 0
+    member = [k in out or _is_short(b) or (bool(b.hits) and not _is_sentence(b)) for k, b in enumerate(blocks)]
     while i < n:
-        if not (blocks[i].hits or _is_short(blocks[i])):
+        if not member[i]:
             i += 1
             continue
         j = i
-        while j < n and (blocks[j].hits or _is_short(blocks[j])):
+        while j < n and member[j]:
             j += 1
         run = range(i, j)
         strong = [k for k in run if k in out]
         if strong:
-            weak = [k for k in run if _weak(blocks[k], keep)]
+            weak = [k for k in run if _weak(blocks[k], keep) and not _is_sentence(blocks[k])]
             hits = len(set(strong) | set(weak))
             first, last = strong[0], max(strong + weak)
-            gate_first = out[first][0].category in GATE
+            anchor = out[first][0]
+            gate_first = anchor.gate or anchor.category in GATE
             to_end = j == n and gate_first
             if hits / len(run) >= 0.3 or to_end:
                 for k in weak:
@@ -98,6 +105,15 @@ def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None,
                     if k not in out:
                         out[k] = (None, f"run after {out[first][0].id}")
         i = j
+    # a "Related" / "Read also" label takes the link lines that follow it
+    for k in sorted(out):
+        r = out[k][0]
+        if r is None or r.category != "related" or r.category in keep:
+            continue
+        m = k + 1
+        while m < n and m not in out and blocks[m].link_density >= 0.5 and blocks[m].words <= 30:
+            out[m] = (r, "link after a related label")
+            m += 1
     return sorted((k, r, why) for k, (r, why) in out.items())
 
 
