@@ -17,8 +17,10 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def harness():
+    # module scope: the browser and the services stop when the browser tests are done, not at the
+    # end of the whole session
     reason = H.browser_missing_reason()
     if reason:
         if _in_ci():
