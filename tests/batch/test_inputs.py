@@ -167,3 +167,21 @@ def test_internal_errors_are_records(tmp, monkeypatch):
     assert "result" in recs[0]
     assert recs[1]["error"]["code"] == "internal_error" and "simulated" in recs[1]["error"]["message"]
     assert work  # imported for the monkeypatch target's module path
+
+
+def test_warc_record_cut_mid_content_is_an_error_not_a_partial_page(tmp):
+    """warcio reads a record cut short without complaint: the batch notices the missing bytes."""
+    import random
+    rnd = random.Random(2)
+    body = ("<html><body><article>" + "".join(
+        f"<p>{' '.join(str(rnd.random()) for _ in range(60))}</p>" for _ in range(40)) + "</article></body></html>").encode()
+    for gz in (True, False):
+        w = tmp / ("c.warc.gz" if gz else "c.warc")
+        make_warc(w, [("response", f"https://x.example/{i}", body, "text/html", "200 OK") for i in range(3)], gz=gz)
+        raw = w.read_bytes()
+        w.write_bytes(raw[: len(raw) - 5000])
+        out = tmp / f"out{gz}.jsonl"
+        run([str(w)], str(out), workers=0, progress=False)
+        recs = read_out(out)
+        assert [("result" in r) for r in recs] == [True, True, False]
+        assert recs[2]["error"]["code"] == "truncated_input" and recs[2]["url"] == "https://x.example/2"

@@ -18,7 +18,7 @@ class Progress:
             tqdm.monitor_interval = 0   # no monitor thread: the pool forks after the bar exists
             self.bar = tqdm(total=max(total_bytes, 1), unit="B", unit_scale=True, desc=desc, file=sys.stderr,
                             dynamic_ncols=True, mininterval=0.25, smoothing=0.1,
-                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix} [{elapsed}<{remaining}]")
+                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}B/{total_fmt}B [{elapsed}<{remaining}{postfix}]")
             self.bar.set_postfix_str("0 records", refresh=False)
 
     def advance(self, nbytes: int, records: int) -> None:
