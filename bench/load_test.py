@@ -97,7 +97,7 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def tree_rss_kib(pid: int) -> int:
+def tree_rss_kib(pid: int, per: dict | None = None) -> int:
     """VmRSS of a process and all its descendants (server, forkserver, worker processes)."""
     total, todo, seen = 0, [pid], set()
     while todo:
@@ -110,6 +110,8 @@ def tree_rss_kib(pid: int) -> int:
                 for line in f:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
+                        if per is not None:
+                            per[p] = int(line.split()[1]) // 1024
         except OSError:
             continue
         todo += _children(p)
@@ -262,7 +264,8 @@ def run(requests: int = 5000, clients: int = 8, warmup: int | None = None, max_s
                 warm_fail = len(w.failures)
             else:
                 warm_fail = 0
-            rss_warm = tree_rss_kib(proc.pid)
+            per_warm: dict = {}
+            rss_warm = tree_rss_kib(proc.pid, per_warm)
             cpu0 = tree_cpu_seconds(proc.pid)
             client_cpu0 = time.process_time()
             busy0 = machine_busy_seconds()
@@ -278,7 +281,8 @@ def run(requests: int = 5000, clients: int = 8, warmup: int | None = None, max_s
             load.run()
             wall = time.perf_counter() - t0
             sampler_stop.set()
-            rss_end = tree_rss_kib(proc.pid)
+            per_end: dict = {}
+            rss_end = tree_rss_kib(proc.pid, per_end)
             cpu1 = tree_cpu_seconds(proc.pid)
             client_cpu = time.process_time() - client_cpu0
             busy = machine_busy_seconds() - busy0
@@ -300,6 +304,8 @@ def run(requests: int = 5000, clients: int = 8, warmup: int | None = None, max_s
         "failures": len(load.failures), "failure_examples": sorted(set(load.failures))[:5],
         "rss_warm_mib": rss_warm / 1024, "rss_end_mib": rss_end / 1024, "rss_max_mib": max(rss_samples) / 1024,
         "rss_growth": (rss_end - rss_warm) / rss_warm if rss_warm else float("nan"),
+        "rss_per_process_mib": {("server" if p == proc.pid else str(p)): (per_warm.get(p), per_end.get(p))
+                                for p in sorted(set(per_warm) | set(per_end))},
         "engine": engine,
         "ratio_single_x_cores": rps / engine["single_x_cores"],
         "ratio_parallel": rps / engine["parallel"],

@@ -60,6 +60,9 @@ def cmd_serve(a: argparse.Namespace) -> int:
     from .. import __version__, rules
     from . import create_app
     from .pool import default_workers
+    from .work import tune_malloc
+
+    tune_malloc()   # before waitress starts its threads
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
