@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -16,8 +15,6 @@ import pytest
 from quietpage.web import create_app
 
 QUIETPAGE = Path(sys.executable).parent / "quietpage"
-EXT_ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
-MOZ_ORIGIN = "moz-extension://0d5e3c1a-7d7b-4c8e-9f8e-2a9f4b1c6d3e"
 
 
 @pytest.fixture
@@ -119,7 +116,3 @@ def start_server(tmp_path):
     for s in started:
         s.stop()
 
-
-def chromium_path() -> str | None:
-    p = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    return p if os.path.exists(p) else shutil.which("chromium")
