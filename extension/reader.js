@@ -627,14 +627,13 @@
     }
     if (!job) { showError({ code: "expired" }, null); return; }
     handle(job);
-    // Firefox without storage.session: ask the worker until the record is final.
-    if (!api.storage.session) {
-      const poll = setInterval(async () => {
-        if (!currentJob || currentJob.status !== "pending") { clearInterval(poll); return; }
-        const j = await getJob();
-        if (j && j.status !== "pending") { clearInterval(poll); handle(j); }
-      }, 500);
-    }
+    // storage.onChanged normally brings the result; a slow poll covers browsers whose session area
+    // sends no change events. It stops once the record is final (and restarts on Try again).
+    setInterval(async () => {
+      if (!currentJob || currentJob.status !== "pending") return;
+      const j = await getJob();
+      if (j && j.status !== "pending") handle(j);
+    }, 1000);
   }
 
   window.quietpageReader = {

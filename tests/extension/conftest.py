@@ -2,13 +2,10 @@
 the unpacked extension, the real `quietpage serve`, and a local page server (see qp_ext_harness.py).
 Without Chromium they skip with the reason shown in the summary; with CI=true they fail instead."""
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import qp_ext_harness as H  # noqa: E402
+from . import qp_ext_harness as H
 
 _SKIPPED = []
 

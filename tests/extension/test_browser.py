@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-import qp_ext_harness as H
-from qp_ext_harness import norm, reader_text
+from . import qp_ext_harness as H
+from .qp_ext_harness import norm, reader_text
 
 pytestmark = pytest.mark.browser
 
