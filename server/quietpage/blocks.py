@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .textnorm import fold, squash, word_count
+import re
+
+from .textnorm import PUNCT_FOLD, fold, squash, word_count
+
+_CYRILLIC = re.compile("[\u0370-\u04ff]")  # look-alike letters: let the full fold decide
 
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd",
               "div", "section", "article", "td", "th", "caption", "address", "header", "footer", "aside",
@@ -122,6 +126,38 @@ def remove(block: Block) -> None:
         if kind == "elem" and el.getparent() is not None:
             el.tail = None
             el.getparent().remove(el)
+
+
+def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:
+    """Short texts anywhere on the page (gate prompts, meters, buttons) without walking it in Python:
+    libxml2 finds the text nodes, and each small parent element becomes one block."""
+    if body is None:
+        return []
+    out, seen = [], set()
+    for t in body.xpath(".//text()[normalize-space()]"):
+        el = t.getparent()
+        if el is None:
+            continue
+        if t.is_tail:
+            el = el.getparent()
+            if el is None:
+                continue
+        if el in seen or not isinstance(el.tag, str):
+            continue
+        seen.add(el)
+        if len(t) > max_words * 12:
+            continue
+        text = el.text_content()
+        if index is not None and not _CYRILLIC.search(text):
+            # the rules see folded text: same apostrophes and spaces, compared case-free
+            if not index.any(" ".join(text.translate(PUNCT_FOLD).casefold().split())):
+                continue
+        text = squash(text)
+        if text and len(text) <= max_words * 12:
+            b = Block(text, el.tag, el)
+            if b.words <= max_words:
+                out.append(b)
+    return out
 
 
 def from_text(text: str) -> list[Block]:

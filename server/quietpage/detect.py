@@ -49,7 +49,14 @@ def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset) -> t
         kind = {"metered": "metered", "locked": "hard", "free": "free"}.get(tier)
         if kind:
             sig.append(Signal("meta", "article:content_tier", kind, tier))
+    names = None
     for rule in ruleset.dom_signal:
+        need = _selector_names(rule.selector)
+        if need:  # skip the document scan when none of the rule's class/id names is on the page
+            if names is None:
+                names = {w for v in doc.xpath("//@class | //@id") for w in v.split()}
+            if not need & names:
+                continue
         try:
             els = rule.xpath(doc)
         except Exception:
@@ -59,6 +66,21 @@ def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset) -> t
         if els:
             sig.append(Signal("vendor", rule.id, rule.signal or "any", squash(rule.selector)[:120]))
     return sig, selectors
+
+
+_NAME = regex.compile(r"[.#]((?:[\w-]|\\.)+)")
+
+
+def _selector_names(selector: str) -> set | None:
+    """Class and id names one of which an element must carry for the selector to match; None when some
+    part of the selector list needs no class or id (then the scan always runs)."""
+    out = set()
+    for part in selector.split(","):
+        found = _NAME.findall(part)
+        if not found:
+            return None
+        out.update(found)
+    return out
 
 
 def protected_nodes(doc, selectors: list[str]) -> set:

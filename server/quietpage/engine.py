@@ -91,7 +91,8 @@ def _clean_text(text: str, url, opts: Options, ruleset) -> Result:
 
 def _clean_html(html, url, opts: Options, ruleset) -> Result:
     decoded, _enc = parse.to_text(html, opts.max_bytes)
-    doc = parse.parse(nfc(decoded))
+    text = nfc(decoded)
+    doc = parse.parse(text)
     res = Result(url=url or "", input_kind="html")
     lds = metadata.json_ld(doc)
     # detect (markup) before anything is removed
@@ -104,20 +105,25 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
         gone = prune.prune(doc, ruleset, opts.keep_categories, protected, res.removed, opts.include_removed_text)
         pruned_blocks = [b for el in gone for b in blk.from_tree(el)]
     # gate text that readability will leave out still tells the paywall's kind: keep short blocks
-    body = doc.find("body")
-    page_blocks = [b for b in blk.from_tree(body) if b.words <= 40 and b.link_density < 0.5] \
-        if body is not None else []
+    page_blocks = blk.short_blocks(doc.find("body"), index=ruleset.signal_index)
     hidden_words = sum(_words(n) for n in protected) if selectors else -1
     prose = _prose_words(doc)
-    article = extract(doc, url)
+
+    def rebuild(pruned: bool = True):
+        d = parse.parse(text)
+        prepare(d)
+        if pruned and opts.prune:
+            keep_nodes = detect.protected_nodes(d, selectors) if selectors else set()
+            prune.prune(d, ruleset, opts.keep_categories, keep_nodes, [], False)
+        return d
+
+    article = extract(doc, url, reparse=rebuild)
     if opts.prune and _looks_lost(article, prose):
         # readability's scoring is relative: pruning can tip it onto the wrong node. Retry unpruned.
-        doc = parse.parse(nfc(decoded))
-        prepare(doc)
-        res.removed = [r for r in res.removed if r.stage != "prune"]
-        retry = extract(doc, url)
+        retry = extract(rebuild(False), url, reparse=lambda: rebuild(False))
         if _words(retry) > _words(article):
             article = retry
+            res.removed = [r for r in res.removed if r.stage != "prune"]
     if article is None:
         res.paywall = detect.verdict(signals, 0, False)
         return res

@@ -28,28 +28,90 @@ def prepare(doc) -> None:
             el.drop_tree()
 
 
-class TreeDocument(Document):
-    """A `Document` that starts from a prepared tree instead of a string."""
+_BLOCKISH = ("blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul")  # readability's divToPElementsRe
+_INLINE = {"a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u"}
 
-    def __init__(self, tree, **kw):
+
+def _has_blockish(el) -> bool:
+    """What readability learns by serialising a subtree and searching it for `<p`, `<div`...: whether
+    any descendant's tag starts with one of those names. Walking the tree answers it without the string."""
+    for d in el.iterdescendants():
+        t = d.tag
+        if isinstance(t, str) and t.lower().startswith(_BLOCKISH):
+            return True
+    return False
+
+
+class TreeDocument(Document):
+    """A `Document` that starts from a prepared tree instead of a string, with readability's two slowest
+    passes rewritten to give the same result without serialising subtrees or regex-testing every node."""
+
+    def __init__(self, tree, reparse=None, **kw):
         super().__init__("", **kw)
         self._pristine = tree
+        self._reparse = reparse
         self._parses = 0
 
     def _parse(self, _input):
         self._parses += 1
         self.encoding = "utf-8"
         if self._parses == 1:
-            # keep a copy only if a retry will need it; readability retries at most once
-            self._backup = copy.deepcopy(self._pristine)
             return self._pristine
-        return copy.deepcopy(self._backup)
+        # readability's lenient retry needs the tree as it was: build it again (rare; cheaper than a copy
+        # on every page)
+        return self._reparse() if self._reparse else copy.deepcopy(self._pristine)
+
+    def remove_unlikely_candidates(self):
+        unlikely, ok = REGEXES["unlikelyCandidatesRe"], REGEXES["okMaybeItsACandidateRe"]
+        for elem in self.html.xpath(".//*[@class or @id]"):
+            s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
+            if len(s) < 2 or not unlikely.search(s) or ok.search(s) or elem.tag in ("html", "body"):
+                continue
+            if elem.getparent() is None:
+                continue
+            if not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code") and not elem.xpath(
+                    "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"):
+                elem.drop_tree()
+
+    def transform_misused_divs_into_paragraphs(self):
+        for elem in self.tags(self.html, "div"):
+            if not _has_blockish(elem):
+                elem.tag = "p"
+        for elem in self.tags(self.html, "div"):
+            children = list(elem)
+            paragraph = None
+            if elem.text and elem.text.strip():
+                p = lxml.html.fragment_fromstring("<p/>")
+                p.text = elem.text
+                elem.text = None
+                elem.insert(0, p)
+                paragraph = p
+            for child in children:
+                if child.tag == "br":
+                    paragraph = None
+                    continue
+                if child.tag not in _INLINE or _has_blockish(child):
+                    paragraph = None
+                    continue
+                if paragraph is None:
+                    paragraph = lxml.html.fragment_fromstring("<p/>")
+                    child.addprevious(paragraph)
+                paragraph.append(child)
+            for pos, child in reversed(list(enumerate(elem))):
+                if child.tail and child.tail.strip():
+                    p = lxml.html.fragment_fromstring("<p/>")
+                    p.text = child.tail
+                    child.tail = None
+                    elem.insert(pos + 1, p)
+                if child.tag == "br":
+                    child.drop_tree()
 
 
-def extract(doc, url: str | None = None) -> lxml.html.HtmlElement | None:
-    """Return the article element (a <div>) or None when readability finds nothing."""
+def extract(doc, url: str | None = None, reparse=None) -> lxml.html.HtmlElement | None:
+    """Return the article element (a <div>) or None when readability finds nothing. `reparse` builds the
+    pristine tree again for readability's lenient retry."""
     try:
-        html = TreeDocument(doc, url=url).summary(html_partial=True)
+        html = TreeDocument(doc, reparse=reparse, url=url).summary(html_partial=True)
     except (Unparseable, RecursionError, ValueError, TypeError):
         return None
     if not html or not html.strip():

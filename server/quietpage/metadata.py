@@ -36,12 +36,27 @@ def json_ld(doc) -> list[dict]:
     return out
 
 
-def _meta(doc, *names) -> str:
+def meta_index(doc) -> dict:
+    """name/property/itemprop → first non-empty content, from one pass over the page's <meta> tags."""
+    out = {}
+    for el in doc.iter("meta"):
+        c = el.get("content")
+        if not c:
+            continue
+        for attr in ("property", "name", "itemprop"):
+            k = el.get(attr)
+            if k and k not in out:
+                c2 = squash(c)
+                if c2:
+                    out[k] = c2
+    return out
+
+
+def _meta(metas: dict, *names) -> str:
     for n in names:
-        for el in doc.xpath("//meta[@property=$n or @name=$n or @itemprop=$n]", n=n):
-            c = squash(el.get("content") or "")
-            if c:
-                return c
+        c = metas.get(n)
+        if c:
+            return c
     return ""
 
 
@@ -67,15 +82,16 @@ def _names(v) -> list[str]:
 
 
 def collect(doc, lds: list[dict], url: str | None, readability_title: str = "") -> dict:
+    doc_meta = meta_index(doc)
     arts = [o for o in lds if _types(o) & _ARTICLE_TYPES]
     art = next((o for o in arts if not _types(o) & {"WebPage"}), arts[0] if arts else {})
-    title = (_meta(doc, "og:title", "twitter:title") or (art.get("headline") if isinstance(art.get("headline"), str) else "")
+    title = (_meta(doc_meta, "og:title", "twitter:title") or (art.get("headline") if isinstance(art.get("headline"), str) else "")
              or readability_title)
     if not title:
         h1 = doc.find(".//h1")
         t = doc.find(".//title")
         title = squash(h1.text_content()) if h1 is not None else squash(t.text_content()) if t is not None else ""
-    byline = _meta(doc, "author", "article:author", "byl", "sailthru.author", "parsely-author")
+    byline = _meta(doc_meta, "author", "article:author", "byl", "sailthru.author", "parsely-author")
     if not byline or byline.startswith("http"):
         names = _names(art.get("author"))
         byline = ", ".join(dict.fromkeys(squash(n) for n in names if n and not n.startswith("http")))
@@ -83,25 +99,25 @@ def collect(doc, lds: list[dict], url: str | None, readability_title: str = "") 
         el = doc.xpath("(//*[@rel='author'] | //*[@itemprop='author'] | //*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')])[1]")
         if el:
             byline = squash(el[0].text_content())[:200]
-    published = (_meta(doc, "article:published_time", "datePublished", "pubdate", "publishdate", "date", "dc.date")
+    published = (_meta(doc_meta, "article:published_time", "datePublished", "pubdate", "publishdate", "date", "dc.date")
                  or (art.get("datePublished") if isinstance(art.get("datePublished"), str) else ""))
     if not published:
         t = doc.xpath("(//time[@datetime])[1]/@datetime")
         published = squash(t[0]) if t else ""
-    site = _meta(doc, "og:site_name", "application-name")
+    site = _meta(doc_meta, "og:site_name", "application-name")
     if not site:
         pub = art.get("publisher")
         site = (_names(pub) or [""])[0]
     if not site and url:
         site = urlparse(url).hostname or ""
     root = doc.getroottree().getroot()
-    lang = (root.get("lang") or root.get("xml:lang") or _meta(doc, "og:locale", "language", "content-language")
+    lang = (root.get("lang") or root.get("xml:lang") or _meta(doc_meta, "og:locale", "language", "content-language")
             or (art.get("inLanguage") if isinstance(art.get("inLanguage"), str) else "")).strip().replace("_", "-")
     body = doc.find("body")
     direction = (root.get("dir") or (body.get("dir") if body is not None else "") or "").lower()
     if direction not in ("ltr", "rtl"):
         direction = "rtl" if lang.split("-")[0].lower() in RTL_LANGS else "ltr"
-    image = _meta(doc, "og:image", "og:image:url", "twitter:image")
+    image = _meta(doc_meta, "og:image", "og:image:url", "twitter:image")
     if not image:
         img = art.get("image")
         if isinstance(img, list) and img:
@@ -114,7 +130,7 @@ def collect(doc, lds: list[dict], url: str | None, readability_title: str = "") 
             image = urljoin(url, image)
         except ValueError:
             image = ""
-    excerpt = _meta(doc, "og:description", "description", "twitter:description")
+    excerpt = _meta(doc_meta, "og:description", "description", "twitter:description")
     return {"title": squash(title)[:500], "byline": squash(byline)[:300], "published": published[:64],
             "site_name": squash(site)[:200], "lang": lang[:35], "dir": direction, "lead_image": image[:2000],
             "excerpt": squash(excerpt)[:1000]}

@@ -18,6 +18,7 @@ from cssselect import GenericTranslator, SelectorError
 
 from .errors import RuleError
 from .options import CATEGORIES
+from .prefilter import LiteralIndex, literals
 from .textnorm import fold, word_count
 
 BUILTIN_DIR = Path(__file__).with_name("rules")
@@ -49,6 +50,7 @@ class Rule:
     compiled: object = field(default=None, repr=False, compare=False)
     phrases: list = field(default_factory=list, repr=False, compare=False)
     vetoes: list = field(default_factory=list, repr=False, compare=False)
+    lits: tuple | None = field(default=None, repr=False, compare=False)  # prefilter: one must occur
     xpath: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -105,6 +107,7 @@ def _compile(rule: Rule) -> Rule:
         rule.phrases = [tuple(split_name(t)) for t in rule.tokens]
         rule.vetoes = [tuple(split_name(t)) for t in rule.unless]
     if rule.pattern is not None:
+        rule.lits = literals(rule.pattern)
         try:
             rule.compiled = regex.compile(rule.pattern, regex.V1 if "(?V1)" in rule.pattern else 0)
         except regex.error as e:
@@ -214,6 +217,11 @@ class RuleSet:
         self.dom_signal = [r for r in self.rules if r.selector and (r.strength == "signal" or r.signal)]
 
         self._indexes: dict[frozenset, TokenIndex] = {}
+        sig = [r for r in self.text if r.signal]
+        # one pass over a text tells which rules could match it (their literals occur in it)
+        self.literal_index = LiteralIndex({r.id: r.lits for r in self.text if r.lits})
+        self.signal_index = None if any(r.lits is None for r in sig) else \
+            LiteralIndex({r.id: r.lits for r in sig})
 
     def token_index(self, keep: frozenset = frozenset()) -> "TokenIndex":
         """One index per set of kept categories, reused across pages (its name cache warms up)."""

@@ -32,13 +32,19 @@ def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float
     rules = [r for r in ruleset.text if (r.category not in keep or r.strength == "signal")
              and (r.signal or not signals_only) and (langs is None or not r.lang or r.lang in langs)]
     rules.sort(key=lambda r: -r.max_words)  # long blocks stop early: few rules judge them
+    index = ruleset.literal_index
     for b in blocks:
         if not b.folded:
             continue
         words = b.words
+        if words > rules[0].max_words if rules else True:
+            continue
+        possible = index.keys(b.folded.casefold())
         for r in rules:
             if words > r.max_words:
                 break
+            if r.lits is not None and r.id not in possible:
+                continue
             if r.search(b.folded, timeout) is not None:
                 b.hits.append(r)
 

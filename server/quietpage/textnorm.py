@@ -14,7 +14,7 @@ _CONFUSABLES = str.maketrans({
     "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "",
     "\u00ad": "", "’": "'", "‘": "'", "ʼ": "'", "`": "'",
 })
-_PUNCT_ONLY = {k: v for k, v in _CONFUSABLES.items() if k < 0x370 or k >= 0x2000}
+_PUNCT_ONLY = PUNCT_FOLD = {k: v for k, v in _CONFUSABLES.items() if k < 0x370 or k >= 0x2000}
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _CYR = re.compile("[\u0400-\u04ff]")
