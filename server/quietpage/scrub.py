@@ -61,6 +61,8 @@ LINK_LIST = Rule(id="structure.link-list", category="related", source="scrub.py"
                  description="three or more short blocks in a row that are all links: a list of other stories",
                  matches=["(structural)"])
 MIN_LINK_RUN = 3
+MAX_RELATED_ITEMS = 8
+HEAD_TAGS = {"h1", "h2", "h3"}
 
 
 def _linky(b: Block) -> bool:
@@ -99,17 +101,19 @@ def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None,
         if strong:
             weak = [k for k in run if _weak(blocks[k], keep) and not _is_sentence(blocks[k])]
             hits = len(set(strong) | set(weak))
-            first, last = strong[0], max(strong + weak)
-            anchor = out[first][0]
-            gate_first = anchor.gate or anchor.category in GATE
-            to_end = j == n and gate_first
-            if hits / len(run) >= 0.3 or to_end:
-                for k in weak:
-                    out.setdefault(k, (_weak(blocks[k], keep), ""))
-                end = j if to_end else last
-                for k in range(first + 1, end):
-                    if k not in out:
-                        out[k] = (None, f"run after {out[first][0].id}")
+            last = max(strong + weak)
+            # only gate furniture carries a run: credits, ad labels and share lines stand alone
+            anchors = [k for k in strong if out[k][0].gate or out[k][0].category in GATE]
+            if anchors:
+                first = anchors[0]
+                to_end = j == n
+                if hits / len(run) >= 0.3 or to_end:
+                    for k in weak:
+                        out.setdefault(k, (_weak(blocks[k], keep), ""))
+                    end = j if to_end else last
+                    for k in range(first + 1, end):
+                        if k not in out:
+                            out[k] = (None, f"run after {out[first][0].id}")
         i = j
     # a "Related" / "Read also" label takes the link lines that follow it
     for k in sorted(out):
@@ -117,8 +121,11 @@ def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None,
         if r is None or r.category != "related" or r.category in keep:
             continue
         m = k + 1
-        while m < n and m not in out and blocks[m].link_density >= 0.5 and blocks[m].words <= 30:
-            out[m] = (r, "link after a related label")
+        # the teaser titles under it: links, or short title-like lines (bounded: a list, not the article)
+        while m < n and m < k + 1 + MAX_RELATED_ITEMS and m not in out and blocks[m].tag not in HEAD_TAGS and (
+                (blocks[m].link_density >= 0.5 and blocks[m].words <= 30)
+                or (blocks[m].words <= 14 and not _SENTENCE_END.search(blocks[m].text))):
+            out[m] = (r, "item after a related label")
             m += 1
     return sorted((k, r, why) for k, (r, why) in out.items())
 
