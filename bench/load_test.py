@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/load_test.py [--requests 5000] [--clients 8]
 
-Starts `quietpage serve` (the command users run) on a free port on 127.0.0.1, measures the engine's
-in-process speed on the same pages first (one process, and one process per core at once), then sends
-N requests of real scrapinghub pages (bench/corpus/scrapinghub/html/*.html.gz) from C concurrent
-clients to 127.0.0.1 only, bounded in count and in time. Reports req/s, p50/p95/p99 latency,
+Starts `quietpage serve` (the command users run) on a free port on 127.0.0.1 and sends N requests of
+real scrapinghub pages (bench/corpus/scrapinghub/html/*.html.gz, as UTF-8 JSON like a browser's
+JSON.stringify) from C concurrent clients (keep-alive connections) to 127.0.0.1 only, bounded in
+count and in time. In the same run, in rounds alternating with the service's, it measures the
+engine's in-process speed on the same pages (one process, and one process per core at once), so
+that drifts of a shared machine hit both sides alike. Reports req/s, p50/p95/p99 latency,
 failures, resident memory (server + its worker processes) after warm-up and at the end, and the
 service's throughput as a ratio of the engine's in-process pages/s on the same cores.
 """
@@ -65,23 +67,46 @@ def _engine_pass(pages: list[bytes], seconds: float) -> tuple[int, float]:
             return done, time.perf_counter() - t0
 
 
-def _engine_worker(args):
-    pages, seconds = args
+_PAGES: list[bytes] = []
+
+
+def _engine_init(pages: list[bytes]) -> None:
+    _PAGES[:] = pages
     _engine_pass(pages[:10], 0)       # warm up
-    return _engine_pass(pages, seconds)
 
 
-def engine_speed(pages: list[bytes], seconds: float, cores: int) -> dict:
-    """Pages/s of clean() in this process (one core) and in `cores` processes at once."""
-    _engine_pass(pages[:20], 0)
-    n, dt = _engine_pass(pages, seconds)
-    single = n / dt
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                                      else "spawn")
-    with ctx.Pool(cores) as pool:
-        res = pool.map(_engine_worker, [(pages, seconds)] * cores)
-    parallel = sum(n / dt for n, dt in res)
-    return {"single_core": single, "cores": cores, "single_x_cores": single * cores, "parallel": parallel}
+def _engine_worker(seconds: float) -> tuple[int, float]:
+    return _engine_pass(_PAGES, seconds)
+
+
+class EngineBench:
+    """The engine in-process on the same pages: in this process (one core) and in one process per
+    core at once (a pool kept for the whole run, so rounds can alternate with the service's)."""
+
+    def __init__(self, pages: list[bytes], cores: int):
+        self.pages, self.cores = pages, cores
+        _engine_pass(pages[:20], 0)
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
+                                          else "spawn")
+        self.pool = ctx.Pool(cores, initializer=_engine_init, initargs=(pages,))
+        self.single: list[tuple[int, float]] = []
+        self.parallel: list[float] = []
+
+    def round(self, seconds: float) -> None:
+        self.single.append(_engine_pass(self.pages, seconds))
+        res = self.pool.map(_engine_worker, [seconds] * self.cores)
+        self.parallel.append(sum(n / dt for n, dt in res))
+
+    def close(self) -> None:
+        self.pool.close()
+        self.pool.join()
+
+    def figures(self) -> dict:
+        single = sum(n for n, _ in self.single) / sum(dt for _, dt in self.single)
+        parallel = sum(self.parallel) / len(self.parallel)
+        return {"single_core": single, "cores": self.cores, "single_x_cores": single * self.cores,
+                "parallel": parallel, "rounds_single": [n / dt for n, dt in self.single],
+                "rounds_parallel": list(self.parallel)}
 
 
 # ---- the server ------------------------------------------------------------------------------
@@ -246,72 +271,94 @@ def pct(xs: list[float], q: float) -> float:
 
 
 def run(requests: int = 5000, clients: int = 8, warmup: int | None = None, max_seconds: float = 900.0,
-        engine_seconds: float = 8.0, server_args: list[str] | None = None, keepalive: bool = True) -> dict:
+        engine_seconds: float = 2.0, rounds: int = 5, server_args: list[str] | None = None,
+        keepalive: bool = True) -> dict:
+    """Alternate `rounds` times: the engine in-process (one pass over the pages, at least
+    `engine_seconds`, in one process and then in one per core), then requests/rounds requests to the
+    service. Alternating keeps drifts of the machine (other work, thermal) out of the ratio."""
     pages = load_pages()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    engine = engine_speed(pages, engine_seconds / 2, cores)
-    bodies = [json.dumps({"html": p.decode("utf-8", "replace")}).encode("utf-8") for p in pages]
+    rounds = max(1, min(rounds, requests))
+    bodies = [json.dumps({"html": p.decode("utf-8", "replace")}, ensure_ascii=False).encode("utf-8")
+              for p in pages]   # as a browser's JSON.stringify sends it: UTF-8, not \u escapes
     warmup = min(requests // 5, 2 * len(pages)) if warmup is None else warmup
     port = free_port()
-    with tempfile.NamedTemporaryFile("w+b", prefix="quietpage-serve-", suffix=".log", delete=False) as log:
-        proc = start_server(port, server_args or [], log)
-        try:
-            start = time.time()
-            deadline = start + max_seconds
-            if warmup:
-                w = Load(port, bodies, warmup, clients, deadline, keepalive)
-                w.run()
-                warm_fail = len(w.failures)
-            else:
-                warm_fail = 0
-            per_warm: dict = {}
-            rss_warm = tree_rss_kib(proc.pid, per_warm)
-            cpu0 = tree_cpu_seconds(proc.pid)
-            client_cpu0 = time.process_time()
-            busy0 = machine_busy_seconds()
-            rss_samples = [rss_warm]
-            load = Load(port, bodies, requests, clients, deadline, keepalive)
-            sampler_stop = threading.Event()
+    engine = EngineBench(pages, cores)
+    log = tempfile.NamedTemporaryFile("w+b", prefix="quietpage-serve-", suffix=".log", delete=False)
+    proc = start_server(port, server_args or [], log)
+    lat: list[float] = []
+    failures: list[str] = []
+    service_wall = 0.0
+    round_rps: list[float] = []
+    rss_samples: list[int] = []
+    try:
+        deadline = time.time() + max_seconds
+        warm_fail = 0
+        if warmup:
+            w = Load(port, bodies, warmup, clients, deadline, keepalive)
+            w.run()
+            warm_fail = len(w.failures)
+        per_warm: dict = {}
+        rss_warm = tree_rss_kib(proc.pid, per_warm)
+        rss_samples.append(rss_warm)
+        cpu0 = tree_cpu_seconds(proc.pid)
+        client_cpu = 0.0
+        busy = 0.0
+        sent = 0
+        for r in range(rounds):
+            if time.time() > deadline:
+                break
+            engine.round(engine_seconds)
+            n = requests // rounds + (1 if r < requests % rounds else 0)
+            load = Load(port, bodies, n, clients, deadline, keepalive)
+            load.next = 0
+            stop = threading.Event()
 
             def sample():
-                while not sampler_stop.wait(1.0):
+                while not stop.wait(1.0):
                     rss_samples.append(tree_rss_kib(proc.pid))
             threading.Thread(target=sample, daemon=True).start()
-            t0 = time.perf_counter()
+            c0, b0, t0 = time.process_time(), machine_busy_seconds(), time.perf_counter()
             load.run()
-            wall = time.perf_counter() - t0
-            sampler_stop.set()
-            per_end: dict = {}
-            rss_end = tree_rss_kib(proc.pid, per_end)
-            cpu1 = tree_cpu_seconds(proc.pid)
-            client_cpu = time.process_time() - client_cpu0
-            busy = machine_busy_seconds() - busy0
-            alive = proc.poll() is None
-        finally:
-            stop_server(proc)
-    after = engine_speed(pages, engine_seconds / 2, cores)    # the engine again, after the load
-    engine = {k: (engine[k] + after[k]) / 2 if k != "cores" else engine[k] for k in engine}
-    engine["before_after_single"] = (engine["single_core"], after["single_core"])
-    lats = [dt for _, dt in load.lat]
-    n = len(lats)
+            dt = time.perf_counter() - t0
+            client_cpu += time.process_time() - c0
+            busy += machine_busy_seconds() - b0
+            stop.set()
+            service_wall += dt
+            lat += [x for _, x in load.lat]
+            failures += load.failures
+            sent += len(load.lat)
+            round_rps.append(len(load.lat) / dt if dt else 0.0)
+        per_end: dict = {}
+        rss_end = tree_rss_kib(proc.pid, per_end)
+        cpu1 = tree_cpu_seconds(proc.pid)
+        alive = proc.poll() is None
+    finally:
+        stop_server(proc)
+        engine.close()
+        log.close()
+    n = len(lat)
     main_cpu = cpu1.get(proc.pid, 0) - cpu0.get(proc.pid, 0)
     worker_cpu = sum(v - cpu0.get(p, 0) for p, v in cpu1.items() if p != proc.pid)
-    rps = n / wall if wall else 0.0
+    rps = n / service_wall if service_wall else 0.0
+    e = engine.figures()
     return {
         "requests": n, "planned": requests, "clients": clients, "warmup": warmup, "warmup_failures": warm_fail,
-        "seconds": wall, "req_per_s": rps, "p50_ms": pct(lats, .5) * 1e3, "p95_ms": pct(lats, .95) * 1e3,
-        "p99_ms": pct(lats, .99) * 1e3, "max_ms": max(lats) * 1e3 if lats else float("nan"),
-        "failures": len(load.failures), "failure_examples": sorted(set(load.failures))[:5],
+        "rounds": len(round_rps), "seconds": service_wall, "req_per_s": rps, "rounds_req_per_s": round_rps,
+        "p50_ms": pct(lat, .5) * 1e3, "p95_ms": pct(lat, .95) * 1e3, "p99_ms": pct(lat, .99) * 1e3,
+        "max_ms": max(lat) * 1e3 if lat else float("nan"),
+        "failures": len(failures), "failure_examples": sorted(set(failures))[:5],
         "rss_warm_mib": rss_warm / 1024, "rss_end_mib": rss_end / 1024, "rss_max_mib": max(rss_samples) / 1024,
         "rss_growth": (rss_end - rss_warm) / rss_warm if rss_warm else float("nan"),
         "rss_per_process_mib": {("server" if p == proc.pid else str(p)): (per_warm.get(p), per_end.get(p))
                                 for p in sorted(set(per_warm) | set(per_end))},
-        "engine": engine,
-        "ratio_single_x_cores": rps / engine["single_x_cores"],
-        "ratio_parallel": rps / engine["parallel"],
+        "engine": e,
+        "ratio_single_x_cores": rps / e["single_x_cores"],
+        "ratio_parallel": rps / e["parallel"],
         "cpu_ms_per_req": {"server_main": main_cpu / n * 1e3 if n else 0, "workers": worker_cpu / n * 1e3 if n else 0,
                            "clients": client_cpu / n * 1e3 if n else 0},
-        "other_cpu_share": max(0.0, busy - main_cpu - worker_cpu - client_cpu) / (wall * cores) if wall else 0,
+        "other_cpu_share": max(0.0, busy - main_cpu - worker_cpu - client_cpu) / (service_wall * cores)
+        if service_wall else 0.0,
         "server_alive": alive, "log": log.name,
     }
 
@@ -329,9 +376,10 @@ def summary(r: dict) -> str:
         f"end (growth {r['rss_growth'] * 100:+.1f}%), peak {r['rss_max_mib']:.0f} MiB",
         f"  engine in-process: {e['single_core']:.1f} pages/s on one core; x{e['cores']} cores = "
         f"{e['single_x_cores']:.1f}; {e['cores']} processes at once: {e['parallel']:.1f} pages/s "
-        f"(mean of before and after the load)",
+        f"(measured in {len(e['rounds_parallel'])} rounds alternating with the service's)",
         f"  service / engine: {r['ratio_single_x_cores']:.2f} of single-core x cores, "
-        f"{r['ratio_parallel']:.2f} of {e['cores']} processes measured at once",
+        f"{r['ratio_parallel']:.2f} of {e['cores']} processes measured at once; by round (service/parallel): "
+        + ", ".join(f"{a / b:.2f}" for a, b in zip(r["rounds_req_per_s"], e["rounds_parallel"])),
         f"  CPU per request: server main process {c['server_main']:.2f} ms, engine workers {c['workers']:.2f} ms, "
         f"load clients {c['clients']:.2f} ms; other processes on the machine used "
         f"{r['other_cpu_share'] * 100:.0f}% of the CPU during the load",
@@ -345,14 +393,16 @@ def main(argv=None) -> int:
     ap.add_argument("--clients", "-c", type=int, default=8)
     ap.add_argument("--warmup", type=int, default=None, help="warm-up requests (default min(n/5, 2 x pages))")
     ap.add_argument("--max-seconds", type=float, default=900.0, help="stop sending after this long")
-    ap.add_argument("--engine-seconds", type=float, default=8.0, help="time for each in-process engine measure")
+    ap.add_argument("--engine-seconds", type=float, default=2.0,
+                    help="least time of each in-process engine measure (one pass over the pages at least)")
+    ap.add_argument("--rounds", type=int, default=5, help="alternations of engine and service measures")
     ap.add_argument("--no-keepalive", action="store_true", help="a new connection per request")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
     ap.add_argument("server_args", nargs="*", help="extra arguments for quietpage serve (after --)")
     a = ap.parse_args(argv)
     if a.requests <= 0 or a.clients <= 0:
         ap.error("--requests and --clients must be positive")
-    r = run(a.requests, a.clients, a.warmup, a.max_seconds, a.engine_seconds, a.server_args,
+    r = run(a.requests, a.clients, a.warmup, a.max_seconds, a.engine_seconds, a.rounds, a.server_args,
             keepalive=not a.no_keepalive)
     print(summary(r))
     if a.json:
