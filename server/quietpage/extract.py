@@ -9,7 +9,10 @@ import copy
 import logging
 
 import lxml.html
+import functools
+
 from readability import Document
+from readability import readability as _rd
 from readability.readability import REGEXES, Unparseable
 
 logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
@@ -42,6 +45,28 @@ def _has_blockish(el) -> bool:
     return False
 
 
+def _clean(text: str) -> str:
+    """readability's `clean` (three regex substitutions) with a fast path for text none of them touches:
+    shorter than 255 characters, no newline, no tab, no double space."""
+    if len(text) < 255 and "\n" not in text and "\t" not in text and "  " not in text:
+        return text.strip()
+    return _rd.clean(text)
+
+
+def _text_length(el) -> int:
+    return len(_clean(el.text_content() or ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _feature_weight(feature: str) -> int:
+    w = 0
+    if REGEXES["negativeRe"].search(feature):
+        w -= 25
+    if REGEXES["positiveRe"].search(feature):
+        w += 25
+    return w
+
+
 class TreeDocument(Document):
     """A `Document` that starts from a prepared tree instead of a string, with readability's two slowest
     passes rewritten to give the same result without serialising subtrees or regex-testing every node."""
@@ -60,6 +85,46 @@ class TreeDocument(Document):
         # readability's lenient retry needs the tree as it was: build it again (rare; cheaper than a copy
         # on every page)
         return self._reparse() if self._reparse else copy.deepcopy(self._pristine)
+
+    def class_weight(self, e):
+        if self.positive_keywords or self.negative_keywords:
+            return super().class_weight(e)
+        weight = 0
+        for feature in (e.get("class", None), e.get("id", None)):
+            if feature:
+                weight += _feature_weight(feature)
+        return weight
+
+    def get_link_density(self, elem):
+        link_length = sum(_text_length(a) for a in elem.findall(".//a"))
+        return float(link_length) / max(_text_length(elem), 1)
+
+    def score_paragraphs(self):
+        # readability's own, with the fast `clean`
+        min_len = self.min_text_length
+        candidates, ordered = {}, []
+        for elem in self.tags(self._html(), "p", "pre", "td", "blockquote"):
+            parent_node = elem.getparent()
+            if parent_node is None:
+                continue
+            grand_parent_node = parent_node.getparent()
+            inner_text = _clean(elem.text_content() or "")
+            inner_text_len = len(inner_text)
+            if inner_text_len < min_len:
+                continue
+            if parent_node not in candidates:
+                candidates[parent_node] = self.score_node(parent_node)
+                ordered.append(parent_node)
+            if grand_parent_node is not None and grand_parent_node not in candidates:
+                candidates[grand_parent_node] = self.score_node(grand_parent_node)
+                ordered.append(grand_parent_node)
+            content_score = 1 + len(inner_text.split(",")) + min((inner_text_len / 100), 3)
+            candidates[parent_node]["content_score"] += content_score
+            if grand_parent_node is not None:
+                candidates[grand_parent_node]["content_score"] += content_score / 2.0
+        for elem in ordered:
+            candidates[elem]["content_score"] *= 1 - self.get_link_density(elem)
+        return candidates
 
     def remove_unlikely_candidates(self):
         unlikely, ok = REGEXES["unlikelyCandidatesRe"], REGEXES["okMaybeItsACandidateRe"]
