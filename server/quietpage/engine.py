@@ -15,6 +15,8 @@ from .result import Paywall, Result, Signal
 from .textnorm import nfc, word_count
 
 WORDS_PER_MINUTE = 230
+_EVIDENCE = {"meter", "paywall", "login", "pricing", "plan-benefits", "support", "newsletter", "consent",
+             "placeholder"}
 _ENDS_CUT = regex.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 
 
@@ -103,7 +105,8 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     pruned_blocks = []
     if opts.prune:
         gone = prune.prune(doc, ruleset, opts.keep_categories, protected, res.removed, opts.include_removed_text)
-        pruned_blocks = [b for el in gone for b in blk.from_tree(el)]
+        # gate text in pruned boxes still evidences the paywall's kind (share bars and credits don't)
+        pruned_blocks = [b for el, cat in gone if cat in _EVIDENCE for b in blk.from_tree(el)]
     # gate text that readability will leave out still tells the paywall's kind: keep short blocks
     page_blocks = blk.short_blocks(doc.find("body"), index=ruleset.signal_index)
     hidden_words = sum(_words(n) for n in protected) if selectors else -1

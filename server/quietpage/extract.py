@@ -67,6 +67,12 @@ def _feature_weight(feature: str) -> int:
     return w
 
 
+@functools.lru_cache(maxsize=8192)
+def _unlikely(names: str) -> bool:
+    """readability's unlikely-candidate test on "class id"; pages repeat the same names, so cache it."""
+    return bool(REGEXES["unlikelyCandidatesRe"].search(names)) and not REGEXES["okMaybeItsACandidateRe"].search(names)
+
+
 class TreeDocument(Document):
     """A `Document` that starts from a prepared tree instead of a string, with readability's two slowest
     passes rewritten to give the same result without serialising subtrees or regex-testing every node."""
@@ -127,10 +133,9 @@ class TreeDocument(Document):
         return candidates
 
     def remove_unlikely_candidates(self):
-        unlikely, ok = REGEXES["unlikelyCandidatesRe"], REGEXES["okMaybeItsACandidateRe"]
         for elem in self.html.xpath(".//*[@class or @id]"):
             s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
-            if len(s) < 2 or not unlikely.search(s) or ok.search(s) or elem.tag in ("html", "body"):
+            if len(s) < 2 or not _unlikely(s) or elem.tag in ("html", "body"):
                 continue
             if elem.getparent() is None:
                 continue

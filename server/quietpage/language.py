@@ -2,6 +2,8 @@
 is often a template default), English always (furniture in English is everywhere)."""
 from __future__ import annotations
 
+from collections import Counter
+
 import regex
 
 STOPWORDS = {
@@ -19,21 +21,18 @@ _WORD = regex.compile(r"\w+")
 
 def detect(texts, declared: str = "", limit: int = 4000) -> frozenset | None:
     """Languages whose stopwords make up a real share of the text; None means "run every rule"."""
-    counts = dict.fromkeys(_SETS, 0)
-    n = 0
+    words: list[str] = []
     for t in texts:
-        for w in _WORD.findall(t.lower()):
-            n += 1
-            for k, s in _SETS.items():
-                if w in s:
-                    counts[k] += 1
-            if n >= limit:
-                break
-        if n >= limit:
+        words.extend(_WORD.findall(t.lower()))
+        if len(words) >= limit:
             break
-    top = max(counts.values())
-    if n < 40 or top < 8:
+    if len(words) < 40:
         return None  # too little text to tell: judge with every rule
+    freq = Counter(words[:limit])
+    counts = {k: sum(freq[w] for w in s) for k, s in _SETS.items()}
+    top = max(counts.values())
+    if top < 8:
+        return None
     langs = {k for k, c in counts.items() if c >= 0.25 * top}
     langs.add("en")
     base = (declared or "").split("-")[0].lower()

@@ -46,8 +46,8 @@ def _shares_line(el) -> bool:
 def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list[Removal],
           with_text: bool = True) -> list:
     """Remove every node a DOM rule selects, except nodes that hold protected article text
-    (hasPart.cssSelector) and nodes bigger than the rule allows. Returns the removed nodes, whose text
-    still counts as paywall evidence."""
+    (hasPart.cssSelector) and nodes bigger than the rule allows. Returns (node, category) for each removed
+    node: their text still counts as paywall evidence."""
     body = doc.find("body")
     gone = []
     if body is None:
@@ -67,7 +67,7 @@ def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list
                 if text is not None:
                     removals.append(Removal(rule.id, rule.category, "prune", text[:2000] if with_text else ""))
                     child.drop_tree()
-                    gone.append(child)
+                    gone.append((child, rule.category))
                     continue
             keep_walking.append(child)
         stack.extend(reversed(keep_walking))
@@ -83,5 +83,5 @@ def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list
             if text is not None:
                 removals.append(Removal(rule.id, rule.category, "prune", text[:2000] if with_text else ""))
                 el.drop_tree()
-                gone.append(el)
+                gone.append((el, rule.category))
     return gone
