@@ -9,6 +9,7 @@ from .errors import OptionsError
 CATEGORIES = (
     "meter", "paywall", "login", "pricing", "plan-benefits", "placeholder", "newsletter",
     "social", "support", "ad", "consent", "related", "legal",
+    "metadata",  # title, byline, dateline and duplicate blocks the reader view already shows
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import regex
 
+from . import header
 from .blocks import Block
 from .result import Removal
 from .rules import Rule, RuleSet
@@ -131,10 +132,13 @@ def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None,
 
 
 def scrub(blocks: list[Block], ruleset: RuleSet, keep: frozenset, removals: list[Removal], timeout: float,
-          with_text: bool = True, langs: frozenset | None = None) -> list[Block]:
+          with_text: bool = True, langs: frozenset | None = None, title: str = "", byline: str = "") -> list[Block]:
     """Mark, decide and return the kept blocks; removals are recorded with their rule and category."""
     match(blocks, ruleset, keep, timeout, langs=langs)
     drop = decide(blocks, keep)
+    taken = {k for k, _r, _w in drop}
+    drop += [(k, r, "") for k, r in header.decide(blocks, title, byline, keep).items() if k not in taken]
+    drop.sort(key=lambda x: x[0])
     gone = set()
     for k, r, why in drop:
         b = blocks[k]

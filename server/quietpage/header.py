@@ -1,0 +1,57 @@
+"""Blocks that repeat what the reader view already shows: the title at the top of the article, and the
+byline and dateline under it. Category "metadata": a user who wants them can keep them."""
+from __future__ import annotations
+
+import regex
+
+from .blocks import Block
+from .rules import Rule
+from .textnorm import fold
+
+TITLE = Rule(id="structure.title", category="metadata", source="header.py",
+             description="the headline again at the top of the article", matches=["(structural)"])
+BYLINE = Rule(id="structure.byline", category="metadata", source="header.py",
+              description="byline or dateline above the first paragraph", matches=["(structural)"])
+
+_MONTHS = (r"jan(?:uary|uar|vier|eiro)?|feb(?:ruary|ruar)?|febrero|fevereiro|f[ée]vrier|mar(?:ch|s|zo|ço)?|märz|"
+           r"apr(?:il)?|abril|avril|aprile|may|mai|mayo|maio|maggio|june?|juni|juin|junio|junho|giugno|july?|juli|"
+           r"juillet|julio|julho|luglio|aug(?:ust)?|ao[uû]t|agosto|sep(?:t|tember)?|septembre|septiembre|setembro|"
+           r"settembre|oct(?:ober)?|oktober|octobre|octubre|outubro|ottobre|nov(?:ember)?|novembre|noviembre|"
+           r"novembro|dec(?:ember)?|dezember|d[ée]cembre|diciembre|dezembro|dicembre")
+_DATE = regex.compile(rf"(?i)\b(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|(?:{_MONTHS})\.?\s+\d{{1,2}}"
+                      rf"|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS})|\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?|uhr|h)?|\b(?:19|20)\d\d\b)")
+_DATELINE = regex.compile(
+    r"(?i)^(?:(?:last\s+)?(?:updated|published|posted|modified|created|aktualisiert|ver[öo]ffentlicht|"
+    r"stand|publi[ée]|mis\s+[àa]\s+jour|publicado|actualizado|atualizado|pubblicato|aggiornato|"
+    r"bijgewerkt|gepubliceerd|geplaatst)\b\s*(?:on|at|am|le|el|em|il|op)?\s*:?\s*)?[^.!?]{0,80}$")
+_BYLINE = regex.compile(r"(?i)^(?:by|von|par|por|di|door|de|text|texto|written\s+by|reporting\s+by)\s*:?\s+"
+                        r"[^.!?]{2,100}$")
+_LONG = 20
+
+
+def _same(a: str, b: str) -> bool:
+    a, b = fold(a).casefold().strip(" .:|-–—"), fold(b).casefold().strip(" .:|-–—")
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 20 and short in long_ and len(short) >= 0.8 * len(long_)
+
+
+def decide(blocks: list[Block], title: str, byline: str, keep: frozenset) -> dict[int, Rule]:
+    if "metadata" in keep:
+        return {}
+    out: dict[int, Rule] = {}
+    # the header zone: the blocks before the first real paragraph (at most 8)
+    for i, b in enumerate(blocks[:8]):
+        if b.words >= _LONG and b.link_density < 0.5:
+            break
+        if title and b.tag in ("h1", "h2", "h3", "p", "div", "#text") and _same(b.text, title):
+            out[i] = TITLE
+        elif b.words <= 14 and (
+                (byline and (_same(b.text, byline) or _same(b.text, "by " + byline)))
+                or _BYLINE.search(b.folded)
+                or (_DATE.search(b.folded) and _DATELINE.search(b.folded) and b.words <= 12)):
+            out[i] = BYLINE
+    return out
