@@ -66,6 +66,18 @@ MAX_RELATED_ITEMS = 8
 HEAD_TAGS = {"h1", "h2", "h3"}
 
 
+CAPS_LINK = Rule(id="structure.caps-link", category="related", source="scrub.py", strength="block",
+                description="a headline in capitals that is all link, set between paragraphs: a promo for another story",
+                matches=["(structural)"])
+_LOWER = regex.compile(r"\p{Ll}")
+_UPPER = regex.compile(r"\p{Lu}")
+
+
+def _caps_link(b: Block) -> bool:
+    return (b.link_density >= 0.9 and 4 <= b.words <= 30 and len(_UPPER.findall(b.text)) >= 10
+            and not _LOWER.search(b.text))
+
+
 def _linky(b: Block) -> bool:
     return b.link_density >= 0.8 and b.words <= 30 and b.tag not in ("h1", "h2", "pre", "td", "th")
 
@@ -79,6 +91,9 @@ def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None,
         if r:
             out[i] = (r, "")
     if "related" not in keep:
+        for k, b in enumerate(blocks):
+            if k not in out and _caps_link(b):
+                out[k] = (CAPS_LINK, "")
         i = 0
         while i < n:
             j = i
