@@ -15,6 +15,7 @@ BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"
               "figure", "ul", "ol", "dl", "table", "tr", "tbody", "thead", "main", "nav", "form", "details",
               "summary", "center", "fieldset", "legend", "hr", "br"}
 _BUTTONS = {"a", "button"}
+_MEDIA = {"iframe", "video", "audio", "object", "embed", "picture", "svg", "canvas"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
@@ -71,6 +72,9 @@ class _Flow:
 def _walk(el, flow: _Flow) -> None:
     tag = el.tag if isinstance(el.tag, str) else None
     if tag is None:
+        return
+    if tag in _MEDIA:
+        flow.add(None, ("elem", el))  # fallback text of players ("VIDEO") is not article text
         return
     if tag in BLOCK_TAGS:
         flow.flush()

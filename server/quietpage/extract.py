@@ -20,8 +20,15 @@ logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
 _STRIP = "//script | //style | //noscript | //template | //link | //iframe[not(@src)] | //svg | //object | //embed"
 
 
+_EMBEDS = "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media') or contains(@class, 'tiktok-embed') or contains(@class, 'bluesky-embed') or contains(@class, 'mastodon-embed')]"
+
+
 def prepare(doc) -> None:
-    """Remove what no reader shows: hidden nodes, scripts, styles, templates."""
+    """Remove what no reader shows: hidden nodes, scripts, styles, templates. Embedded posts (a quoted
+    tweet) are article content: their vendor class names read like share widgets to readability and to
+    our DOM rules, so they lose them."""
+    for el in doc.xpath(_EMBEDS):
+        el.set("class", "embedded-post")
     for el in doc.xpath("//*[@hidden] | //*[@aria-hidden='true'][not(.//img)] | " + _STRIP):
         if el.getparent() is not None:
             el.drop_tree()

@@ -39,7 +39,8 @@ class Rule:
     tokens: list[str] = field(default_factory=list)  # class/id word phrases, e.g. "share bar", "paywall"
     unless: list[str] = field(default_factory=list)  # phrases that veto a token match ("credit card")
     alone: bool = False          # DOM rules: remove only when the node is all the text of its block
-    #                              (a bare credit line goes; a caption that ends in a credit stays)
+    #                              (a bare credit line goes; a caption that ends in a credit stays).
+    #                              Text rules: the hit is a complete item, not a label heading a list
     strength: str = "block"      # block: removes a block alone; run: only inside a run of furniture;
     #                              signal: never removes, only feeds the paywall verdict
     max_words: int = 40          # text rules judge blocks up to this length only

@@ -134,8 +134,8 @@ def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None,
     # a "Related" / "Read also" label takes the link lines that follow it
     for k in sorted(out):
         r = out[k][0]
-        if r is None or r.category != "related" or r.category in keep:
-            continue
+        if r is None or r.category != "related" or r.category in keep or r.alone:
+            continue  # `alone`: a complete item ("Related: <headline>"), not the label of a list
         m = k + 1
         # the teaser titles under it: links, or short title-like lines (bounded: a list, not the article)
         while m < n and m < k + 1 + MAX_RELATED_ITEMS and m not in out and blocks[m].tag not in HEAD_TAGS and (
