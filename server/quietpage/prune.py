@@ -33,14 +33,22 @@ def _shares_line(el) -> bool:
     block = top.getparent()
     if block is None:
         return False
-    other = [block.text or ""]
-    for c in block:
-        if c is not top and isinstance(c.tag, str) and c.tag not in BLOCK_TAGS:
-            other.append(c.text_content() or "")
-        other.append(c.tail or "")
-    if top is not el:
-        other.append(squash(top.text_content()).replace(squash(el.text_content()), "", 1))
-    return len(squash(" ".join(other))) > 3
+    parts: list[str] = []
+
+    def inline_text(node, own_text=True):
+        # text on the same line: skip block-level descendants (their own lines) and the node itself
+        if node is el:
+            return
+        if own_text and node.text:
+            parts.append(node.text)
+        for c in node:
+            if isinstance(c.tag, str) and c.tag not in BLOCK_TAGS:
+                inline_text(c)
+            if c.tail:
+                parts.append(c.tail)
+
+    inline_text(block)
+    return len(squash(" ".join(parts))) > 3
 
 
 def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list[Removal],
