@@ -100,8 +100,7 @@ def _walk(el, flow: _Flow) -> None:
                 _walk(c, flow)
                 flow.add(c.tail, ("tail", c))
             return
-        if tag == "a":
-            flow.links += len(squash(text))
+        flow.links += sum(len(squash(a.text_content() or "")) for a in el.iter("a"))
         if "br" in {d.tag for d in el.iterdescendants()}:
             flow.add(el.text, ("text", el))
             for c in el:
