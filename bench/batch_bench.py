@@ -60,12 +60,12 @@ class Foreign:
         self.share = max(0.0, busy - own) / total if total > 0 else 0.0
 
 
-def wait_quiet(limit_s: float, threshold: float = 0.15) -> float:
-    """Wait (up to limit_s) until other processes use under `threshold` of the machine for a second."""
+def wait_quiet(limit_s: float, threshold: float = 0.05) -> float:
+    """Wait (up to limit_s) until other processes use under `threshold` of the machine for 2 seconds."""
     deadline = time.time() + limit_s
     while True:
         with Foreign() as f:
-            time.sleep(1.0)
+            time.sleep(2.0)
         if f.share < threshold or time.time() > deadline:
             return f.share
 
@@ -138,40 +138,43 @@ def main(argv=None) -> int:
     ap.add_argument("--wait", type=float, default=None, metavar="S",
                     help="before each round, wait up to S seconds for other processes to go quiet")
     a = ap.parse_args(argv)
-    rounds = a.rounds or (2 if a.quick else 3)
-    reps = a.reps or (1 if a.quick else 3)
-    a.wait = a.wait if a.wait is not None else (20 if a.quick else 90)
+    rounds = a.rounds or (2 if a.quick else 4)
+    reps = a.reps or (1 if a.quick else 2)
+    a.wait = a.wait if a.wait is not None else (15 if a.quick else 60)
     pages = load_pages()
     engine_rate(pages[:10], 1)                       # warm: rules compiled, lazy imports done
     res = {"engine": [], "batch1": [], "batch2": [], "dask2": []}
-    foreign: list[float] = []
+    foreign: dict[str, list[float]] = {k: [] for k in res}
     with tempfile.TemporaryDirectory(prefix="qp-batch-bench-") as tmpd:
         tmp = Path(tmpd)
         n = make_dir(pages, reps, tmp / "pages")
+        kinds = [("engine", lambda: engine_rate(pages, reps)),
+                 ("batch1", lambda: batch_rate(tmp / "pages", tmp / "o1.jsonl", 1)[0]),
+                 ("batch2", lambda: batch_rate(tmp / "pages", tmp / "o2.jsonl", 2)[0])]
+        if a.dask:
+            kinds.append(("dask2", lambda: batch_rate(tmp / "pages", tmp / "od.jsonl", 2, "dask")[0]))
         for r in range(rounds):
-            idle_before = wait_quiet(a.wait)
-            with Foreign() as fg:
-                res["engine"].append(engine_rate(pages, reps))
-                res["batch1"].append(batch_rate(tmp / "pages", tmp / "o1.jsonl", 1)[0])
-                res["batch2"].append(batch_rate(tmp / "pages", tmp / "o2.jsonl", 2)[0])
-                if a.dask:
-                    res["dask2"].append(batch_rate(tmp / "pages", tmp / "od.jsonl", 2, "dask")[0])
-            foreign.append(fg.share)
-            print(f"  round {r + 1}: engine {res['engine'][-1]:.1f} pages/s, batch 1 worker "
-                  f"{res['batch1'][-1]:.1f}, 2 workers {res['batch2'][-1]:.1f} records/s"
-                  + (f", dask 2 workers {res['dask2'][-1]:.1f}" if a.dask else "")
-                  + f"; other processes used {fg.share:.0%} of the machine (before: {idle_before:.0%})",
-                  file=sys.stderr)
+            line = []
+            for name, fn in kinds:           # each measurement waits for a quiet machine on its own
+                wait_quiet(a.wait)
+                with Foreign() as fg:
+                    rate = fn()
+                res[name].append(rate)
+                foreign[name].append(fg.share)
+                line.append(f"{name} {rate:.1f}/s (others {fg.share:.0%})")
+            print(f"  round {r + 1}: " + ", ".join(line), file=sys.stderr)
         same = (tmp / "o1.jsonl").read_bytes() == (tmp / "o2.jsonl").read_bytes()
         mem = memory_check(pages, a.memory, tmp) if a.memory else None
     best = {k: max(v) for k, v in res.items() if v}
+    best_foreign = {k: foreign[k][res[k].index(best[k])] for k in best}
     scaling = best["batch2"] / best["batch1"]
     overhead = best["batch1"] / best["engine"]
     per_core2 = best["batch2"] / (2 * best["engine"])
     ok = lambda v, t: "ok" if v >= t else "BELOW TARGET"
     print(f"batch benchmark: {n} pages ({reps} x {len(pages)} scrapinghub pages), best of {rounds} rounds, "
-          f"{os.cpu_count()} cores; other processes' share of the machine per round: "
-          + ", ".join(f"{x:.0%}" for x in foreign))
+          f"{os.cpu_count()} cores")
+    print("  (other processes' share of the machine during each best figure: "
+          + ", ".join(f"{k} {v:.0%}" for k, v in best_foreign.items()) + ")")
     print(f"  {'':28s} {'records/s':>10s} {'per core':>9s}")
     print(f"  {'engine in-process':28s} {best['engine']:10.1f} {best['engine']:9.1f}")
     print(f"  {'batch, 1 worker':28s} {best['batch1']:10.1f} {best['batch1']:9.1f}")
