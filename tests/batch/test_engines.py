@@ -51,8 +51,15 @@ def test_dask_engine_matches_local(mixed, tmp):
     s = run(_inputs(mixed), str(dask_out), engine="dask", workers=2, chunk=4, progress=False)
     assert s.workers == 2 and s.engine == "dask"
     assert dask_out.read_bytes() == local.read_bytes()
-    # the data-shipping mode (workers without a shared filesystem) gives the same output too
-    run(_inputs(mixed), str(shipped), engine="dask", workers=2, chunk=7, ship_data=True, progress=False)
+    # a running cluster by its scheduler address, in the data-shipping mode (workers without a shared
+    # filesystem): the same output again
+    import logging
+    from dask.distributed import LocalCluster
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster:
+        s = run(_inputs(mixed), str(shipped), engine="dask", scheduler=cluster.scheduler_address, chunk=7,
+                ship_data=True, progress=False)
+    assert s.workers == 2
     assert shipped.read_bytes() == local.read_bytes()
 
 
