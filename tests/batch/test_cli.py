@@ -60,3 +60,13 @@ def test_cli_format_override_and_timings(tmp):
     assert read_out(tmp / "p.jsonl") == []          # nothing of a known type in the directory
     assert main(["batch", str(d), "-o", str(tmp / "q.jsonl"), "--format", "html", "--workers", "0", "-q"]) == 0
     assert len(read_out(tmp / "q.jsonl")) == 2
+
+
+def test_cli_site_repeats_before_the_inputs(tmp):
+    from quietpage.batch.synth import site_corpus, write_jsonl
+    write_jsonl(site_corpus(pages_per_site=6), str(tmp / "s.jsonl"))
+    assert main(["batch", "--site-repeats", str(tmp / "s.jsonl"), "-o", str(tmp / "o.jsonl"), "-q",
+                 "--workers", "1"]) == 0
+    recs = read_out(tmp / "o.jsonl")
+    assert any(x["category"] == "repeated" for r in recs for x in r["result"]["removed"])
+    assert main(["batch", "--site-repeats", "-o", str(tmp / "p.jsonl")]) == 2

@@ -16,7 +16,7 @@ Re-running with the same output resumes (records already there are skipped)."""
 def register(sub) -> None:
     p = sub.add_parser("batch", help="clean a corpus: HTML files, JSONL, WARC -> JSONL", description=HELP,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories (- : JSONL on stdin)")
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or directories (- : JSONL on stdin)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="output JSONL (- : stdout)")
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes (default: every core; 0: no pool, clean in this process)")
@@ -27,7 +27,7 @@ def register(sub) -> None:
     p.add_argument("--ship-data", action="store_true",
                    help="dask: read inputs here and send them to the workers (when they do not share this "
                         "filesystem)")
-    p.add_argument("--site-repeats", nargs="?", type=float, const=0.5, default=None, metavar="SHARE",
+    p.add_argument("--site-repeats", nargs="?", const="0.5", default=None, metavar="SHARE",
                    help="also remove text blocks that recur on at least SHARE of a site's pages "
                         "(default share 0.5)")
     p.add_argument("--site-min-pages", type=int, default=5, metavar="N",
@@ -56,6 +56,16 @@ def _sigterm(_sig, _frame):
 
 def cmd_batch(a) -> int:
     from .runner import BatchError, run
+    share = a.site_repeats
+    if share is not None:
+        try:
+            share = float(share)
+        except ValueError:          # `--site-repeats pages/ ...`: the optional SHARE took an input
+            a.inputs.insert(0, share)
+            share = 0.5
+    if not a.inputs:
+        print("quietpage batch: error: no INPUT given (files, directories, or - for stdin)", file=sys.stderr)
+        return 2
     options = {}
     if a.rules:
         options["rule_files"] = a.rules
@@ -65,7 +75,7 @@ def cmd_batch(a) -> int:
     old = signal.signal(signal.SIGTERM, _sigterm)
     try:
         summary = run(a.inputs, a.output, workers=a.workers, engine=a.engine, scheduler=a.scheduler,
-                      site_repeats=a.site_repeats, site_min_pages=a.site_min_pages, format=a.format,
+                      site_repeats=share, site_min_pages=a.site_min_pages, format=a.format,
                       resume=a.resume, options=options, chunk=a.chunk_size, timings=a.timings,
                       progress=a.progress, ship_data=a.ship_data)
     except BatchError as e:
