@@ -535,7 +535,14 @@
 
   async function copy(kind) {
     if (!currentJob || !currentJob.result) return;
-    const text = kind === "markdown" ? articleMarkdown() : articleText();
+    let text;
+    try {
+      text = kind === "markdown" ? articleMarkdown() : articleText();
+    } catch (e) {
+      window.quietpageLastCopy = { kind: kind, error: String(e && e.stack || e) };
+      flash("Could not convert the article: " + (e && e.message || e));
+      return;
+    }
     window.quietpageLastCopy = { kind: kind, text: text };
     let ok = false;
     try {

@@ -100,9 +100,9 @@ def test_right_to_left_page_reads_right_to_left(qp):
     _, reader, answer = qp.open_reader("rtl.html")
     assert reader.get_attribute("#qp-content", "dir") == "rtl"
     assert reader.get_attribute("#qp-head", "dir") == "rtl"
-    assert reader.evaluate("() => getComputedStyle(document.querySelector('#qp-content p')).direction") == "rtl"
+    assert reader.evaluate("() => getComputedStyle(document.querySelector('#qp-content p:not(.qp-removed p)')).direction") == "rtl"
     # paragraphs are laid out from the right edge of the column
-    box = reader.evaluate("""() => { const p = document.querySelector('#qp-content p'); const r = document.createRange();
+    box = reader.evaluate("""() => { const p = document.querySelector('#qp-content p:not(.qp-removed p)'); const r = document.createRange();
         r.selectNodeContents(p); const rects = [...r.getClientRects()].filter(x => x.width > 0);
         const col = p.getBoundingClientRect();
         return {lineRight: Math.max(...rects.map(x => x.right)), colRight: col.right,
@@ -131,7 +131,7 @@ def test_theme_and_font_changes_persist_across_reader_tabs(qp):
     assert second.get_attribute("html", "data-theme") == "dark"
     assert second.get_attribute("html", "data-font") == "sans"
     assert second.get_attribute("html", "data-width") == "wide"
-    style = second.evaluate("""() => { const p = document.querySelector('#qp-content p'); const s = getComputedStyle(p);
+    style = second.evaluate("""() => { const p = document.querySelector('#qp-content p:not(.qp-removed p)'); const s = getComputedStyle(p);
         return {bg: getComputedStyle(document.body).backgroundColor, size: s.fontSize, family: s.fontFamily}; }""")
     assert style["bg"] == "rgb(23, 24, 27)"
     assert style["size"] == "22px"
@@ -209,7 +209,9 @@ def test_copy_as_markdown_and_as_text(qp, seed_expected):
     _, seed_reader, _ = qp.open_reader("seed.html")
     seed_reader.click("#qp-copy-md")
     seed_reader.wait_for_function("() => window.quietpageLastCopy && window.quietpageLastCopy.kind === 'markdown'")
-    seed_md = norm(seed_reader.evaluate("() => window.quietpageLastCopy.text"))
+    copied = seed_reader.evaluate("() => window.quietpageLastCopy")
+    assert "error" not in copied, (copied, [c for c in qp.console if c[0] in ("error", "pageerror")])
+    seed_md = norm(copied["text"])
     assert all(norm(k) in seed_md for k in seed_expected["keep"])
 
 
@@ -429,7 +431,7 @@ def test_print_styles_hide_the_controls(qp):
     assert reader.locator("#qp-toolbar").is_hidden()
     assert reader.locator("#qp-removed-toggle").is_hidden()
     colours = reader.evaluate("""() => ({bg: getComputedStyle(document.body).backgroundColor,
-        fg: getComputedStyle(document.querySelector('#qp-content p')).color})""")
+        fg: getComputedStyle(document.querySelector('#qp-content p:not(.qp-removed p)')).color})""")
     assert colours == {"bg": "rgb(255, 255, 255)", "fg": "rgb(0, 0, 0)"}
     assert "Metered paywall" in reader.inner_text("#qp-banner")     # the verdict stays on paper
     reader.emulate_media(media="screen")
