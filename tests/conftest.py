@@ -16,6 +16,11 @@ def read_gz(p: Path) -> bytes:
 
 
 @pytest.fixture(scope="session")
+def seed_url() -> str:
+    return SEED_URL
+
+
+@pytest.fixture(scope="session")
 def corpus() -> Path:
     return CORPUS
 

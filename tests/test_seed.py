@@ -2,7 +2,6 @@
 import pytest
 
 import quietpage
-from conftest import SEED_URL
 
 
 def _norm(s):
@@ -10,8 +9,8 @@ def _norm(s):
 
 
 @pytest.mark.parametrize("name", ["seed-page.html", "seed-page-plain.html", "seed.txt"])
-def test_seed_is_cleaned_exactly(name, seed_inputs, seed_expected):
-    r = quietpage.clean(**seed_inputs[name], url=SEED_URL)
+def test_seed_is_cleaned_exactly(name, seed_inputs, seed_expected, seed_url):
+    r = quietpage.clean(**seed_inputs[name], url=seed_url)
     text = _norm(r.text)
     pos = [text.find(_norm(k)) for k in seed_expected["keep"]]
     assert all(p >= 0 for p in pos), "an article paragraph was lost"
@@ -26,8 +25,8 @@ def test_seed_is_cleaned_exactly(name, seed_inputs, seed_expected):
     assert {"meter", "pricing"} & cats or "paywall" in cats
 
 
-def test_seed_page_metadata(seed_inputs):
-    r = quietpage.clean(**seed_inputs["seed-page.html"], url=SEED_URL)
+def test_seed_page_metadata(seed_inputs, seed_url):
+    r = quietpage.clean(**seed_inputs["seed-page.html"], url=seed_url)
     assert r.title.startswith("US asks Iraq")
     assert r.byline == "AFP" and r.site_name == "Business Standard" and r.lang == "en"
     assert r.published.startswith("2019-12-17") and r.dir == "ltr"

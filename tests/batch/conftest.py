@@ -1,6 +1,0 @@
-import pytest
-
-
-@pytest.fixture
-def tmp(tmp_path):
-    return tmp_path
