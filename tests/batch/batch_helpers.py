@@ -4,6 +4,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,3 +45,10 @@ def make_warc(path, records, gz=True):
             w.write_record(rec)
 
 
+
+
+@pytest.fixture
+def tmp(tmp_path):
+    """A fresh directory per test (imported by each test module: no conftest.py here, so that
+    `from conftest import ...` in other test directories finds theirs)."""
+    return tmp_path

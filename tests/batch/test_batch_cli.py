@@ -6,7 +6,7 @@ from pathlib import Path
 
 from quietpage.cli import main
 
-from batch_helpers import page, read_out
+from batch_helpers import page, read_out, tmp  # noqa: F401
 
 QUIETPAGE = str(Path(sys.executable).parent / "quietpage")
 

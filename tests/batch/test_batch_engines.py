@@ -8,7 +8,7 @@ import pytest
 from quietpage.batch import run
 from quietpage.batch.engines import InlineEngine, LocalEngine
 
-from batch_helpers import make_warc, page, read_out
+from batch_helpers import make_warc, page, read_out, tmp  # noqa: F401
 
 
 @pytest.fixture(scope="module")

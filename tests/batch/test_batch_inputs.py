@@ -6,7 +6,7 @@ import zlib
 from quietpage.batch import run
 from quietpage.batch.sources import InputFile, iter_tasks
 
-from batch_helpers import by_source, make_warc, page, read_out
+from batch_helpers import by_source, make_warc, page, read_out, tmp  # noqa: F401
 
 HTML_OK = ("<html><head><title>Harbour vote</title></head><body><article><h1>Harbour vote</h1>"
            + "<p>The council approved the harbour plan after a long public meeting on Tuesday night.</p>" * 6

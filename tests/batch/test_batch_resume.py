@@ -12,7 +12,7 @@ import pytest
 from quietpage.batch import run
 from quietpage.batch.output import load_done
 
-from batch_helpers import PAGES, page, read_out
+from batch_helpers import PAGES, page, read_out, tmp  # noqa: F401
 
 QUIETPAGE = str(Path(sys.executable).parent / "quietpage")
 

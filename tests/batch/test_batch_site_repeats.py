@@ -8,7 +8,7 @@ from quietpage.batch import run
 from quietpage.batch import siterepeat as sr
 from quietpage.batch.synth import SERIES, site_corpus, write_dir, write_jsonl
 
-from batch_helpers import read_out
+from batch_helpers import read_out, tmp  # noqa: F401
 
 
 @pytest.fixture(scope="module")
