@@ -118,3 +118,33 @@ def _die_on_3(task):
     if task["seq"] == 3:
         os._exit(1)
     return task["seq"], b"ok\n", {}
+
+
+def _echo_task(task, cfg=None):
+    """Reads the task's records like the real worker, but does not clean: the parent's side alone."""
+    from quietpage.batch.sources import read_task
+    lines = [json.dumps({"source": r.source, "n": len(r.payload or "")}).encode() + b"\n"
+             for r in read_task(task, 1 << 24)]
+    return task.get("seq", 0), b"".join(lines), {"records": len(lines), "errors": {}, "verdicts": {},
+                                                  "removed": {}, "skipped": {}, "words": 0, "bytes_in": 0}
+
+
+def test_parent_memory_does_not_grow_with_the_input(tmp, monkeypatch):
+    """A 60 MB JSONL input: the parent's Python allocations peak far below the input's size."""
+    import tracemalloc
+    from quietpage.batch import runner
+    monkeypatch.setattr(runner, "process_task", _echo_task)
+    body = json.dumps({"html": "<p>" + "harbour vote " * 1500 + "</p>"}) + "\n"
+    peaks = {}
+    for mb in (6, 60):
+        src = tmp / f"in{mb}.jsonl"
+        with open(src, "w") as f:
+            for _ in range(mb * 1_000_000 // len(body)):
+                f.write(body)
+        tracemalloc.start()
+        s = run([str(src)], str(tmp / f"out{mb}.jsonl"), workers=2, progress=False)
+        peaks[mb] = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+        assert s.stats.records == mb * 1_000_000 // len(body)
+    assert peaks[60] < 12, peaks            # input, outputs and tasks are never all held at once
+    assert peaks[60] < peaks[6] + 6, peaks
