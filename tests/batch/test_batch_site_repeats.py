@@ -159,3 +159,29 @@ def test_apply_never_empties_a_page_nor_drops_the_title():
     only = {"_site": "s.example", "result": {"title": "", "byline": "", "text": "Shared line one.",
                                              "content_html": "<p>Shared line one.</p>", "removed": []}}
     assert sr.apply(only, table) == 0 and only["result"]["text"] == "Shared line one."
+
+
+def test_text_marked_as_the_article_by_haspart_stays(tmp):
+    """A paragraph inside the schema.org hasPart.cssSelector section (the article's text, as the markup
+    says) stays even when it recurs on every page; recurring furniture outside it goes."""
+    from quietpage.batch.synth import _paragraph
+    import random
+    rnd = random.Random(4)
+    marked = "Every report in this series is checked by two editors before it is published here."
+    furniture = "The Lantern Post is printed on recycled paper at the Mill Road works."
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "isAccessibleForFree": "False",
+                     "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": "False",
+                                 "cssSelector": ".story-body"}})
+    with open(tmp / "in.jsonl", "w") as f:
+        for i in range(8):
+            paras = "".join(f"<p>{_paragraph(rnd)}</p>" for _ in range(4))
+            page = (f'<html><head><title>Story {i}</title><script type="application/ld+json">{ld}</script></head>'
+                    f'<body><article><h1>Story {i}</h1><div class="story-body">{paras}<p>{marked}</p></div>'
+                    f'<p>{furniture}</p></article></body></html>')
+            f.write(json.dumps({"id": i, "url": f"https://lanternpost.example/{i}", "html": page}) + "\n")
+    run([str(tmp / "in.jsonl")], str(tmp / "out.jsonl"), workers=0, progress=False, site_repeats=0.5)
+    recs = read_out(tmp / "out.jsonl")
+    assert all(marked in r["result"]["text"] for r in recs)
+    assert not any(furniture in r["result"]["text"] for r in recs)
+    assert all("_protect" not in r for r in recs)
+    assert sr.protected_hashes(b"<p>no structured data</p>") == []

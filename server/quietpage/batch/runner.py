@@ -288,5 +288,6 @@ def apply_task(task: dict):
             changed += 1
             words += rec["result"]["word_count"] - before
         rec.pop("_site", None)
+        rec.pop("_protect", None)
         parts.append(_dumps(rec))
     return task["seq"], b"".join(parts), removed, changed, words

@@ -4,7 +4,9 @@ Pass 1 is the ordinary batch run (into a spool file), each record tagged with it
 domain). The count pass reads the spool and counts, per site, on how many pages each normalised text
 block occurs. The apply pass removes, from every page of a site with at least `min_pages` pages, the
 blocks that occur on at least `share` of them, and records each as a removal of category "repeated"
-with the count. The page title and byline never go, and a page is never emptied (a page made only of
+with the count. The page title and byline never go, nor the text inside the nodes that schema.org
+`hasPart.cssSelector` marks as the article's (the markup the engine's rules never prune), and a
+page is never emptied (a page made only of
 site-wide blocks is a template, and is left as the engine cleaned it).
 
 Blocks are the engine's: paragraphs of `result.text` (one per line pair) and the leaf blocks of
@@ -74,6 +76,64 @@ def site_of(url: str | None, html=None) -> str | None:
     except ValueError:
         return None
     return registered_domain(host or "") or None
+
+
+_LD = re.compile(rb"""<script\b[^>]*type\s*=\s*["']?application/ld\+json[^>]*>(.*?)</script>""", re.I | re.S)
+
+
+def _ld_objects(data):
+    if isinstance(data, list):
+        for x in data:
+            yield from _ld_objects(x)
+    elif isinstance(data, dict):
+        yield data
+        for k in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if isinstance(data.get(k), (list, dict)):
+                yield from _ld_objects(data[k])
+
+
+def protected_hashes(html) -> list[int]:
+    """Digests of the blocks inside the nodes that schema.org `hasPart.cssSelector` marks as the
+    article's (paywalled) text: the same markup the engine never prunes. Site repeats never removes
+    them. Cheap for the usual page: nothing is parsed unless the page names a cssSelector."""
+    if html is None:
+        return []
+    data = html if isinstance(html, bytes) else html.encode("utf-8", "replace")
+    if b"cssSelector" not in data:
+        return []
+    selectors = []
+    for m in _LD.finditer(data):
+        try:
+            obj = json.loads(m.group(1).decode("utf-8", "replace"))
+        except ValueError:
+            continue
+        for o in _ld_objects(obj):
+            parts = o.get("hasPart")
+            for part in (parts if isinstance(parts, list) else [parts]):
+                if isinstance(part, dict) and isinstance(part.get("cssSelector"), str):
+                    if str(part.get("isAccessibleForFree", "")).strip().lower() in ("false", "0", "no"):
+                        selectors.append(part["cssSelector"].strip()[:200])
+    if not selectors:
+        return []
+    import lxml.html
+    from cssselect import GenericTranslator, SelectorError
+    from .. import blocks as blk
+    try:
+        doc = lxml.html.document_fromstring(data)
+    except Exception:
+        return []
+    out = set()
+    for sel in selectors:
+        try:
+            nodes = doc.xpath(GenericTranslator().css_to_xpath(sel))
+        except (SelectorError, Exception):
+            continue
+        for node in nodes:
+            for b in blk.from_tree(node):
+                n = norm(b.text)
+                if n:
+                    out.add(block_hash(n))
+    return sorted(out)
 
 
 def norm(text: str) -> str:
@@ -183,16 +243,19 @@ def apply(rec: dict, table: dict, with_text: bool = True) -> int:
     """Remove a record's site-wide blocks in place; returns how many blocks went."""
     site = rec.pop("_site", None)
     res = rec.get("result")
+    if not site or site not in table:
+        rec.pop("_protect", None)
     if not site or not isinstance(res, dict) or site not in table:
         return 0
     pages, rep = table[site]
+    protected = set(rec.pop("_protect", None) or ())
     blocks = page_blocks(res)
     keep_norms = {norm(res.get("title") or ""), norm(res.get("byline") or "")} - {""}
     kept, gone = [], []
     for b in blocks:
         n = norm(b)
         h = block_hash(n) if n else None
-        if h is not None and h in rep and n not in keep_norms:
+        if h is not None and h in rep and n not in keep_norms and h not in protected:
             gone.append((b, h))
         else:
             kept.append(b)

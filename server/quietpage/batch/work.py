@@ -74,8 +74,12 @@ def record_for(rec: Rec, opts: Options, cfg: dict, stats: Stats) -> dict:
         out["result"] = d
         stats.result(d)
         if cfg.get("site_repeats"):
-            from .siterepeat import site_of
-            out["_site"] = site_of(rec.url, rec.payload if rec.kind == "html" else None)
+            from .siterepeat import protected_hashes, site_of
+            html = rec.payload if rec.kind == "html" else None
+            out["_site"] = site_of(rec.url, html)
+            prot = protected_hashes(html)
+            if prot:
+                out["_protect"] = prot
     if cfg.get("timings"):
         out["timings_ms"] = {"clean": round((time.perf_counter() - t0) * 1000, 2)}
     return out
