@@ -52,10 +52,11 @@ def load_pages(limit: int | None = None) -> list[bytes]:
 
 # ---- the engine in-process ---------------------------------------------------------------------
 
-def _engine_pass(pages: list[bytes], seconds: float) -> tuple[int, float]:
-    """Clean pages in a loop for about `seconds`; returns (pages done, elapsed)."""
+def _engine_pass(pages: list[bytes], seconds: float, cpu: list | None = None) -> tuple[int, float]:
+    """Clean pages in a loop for about `seconds` (at least one pass); returns (pages done, elapsed)
+    and appends the CPU seconds used to `cpu`."""
     from quietpage import QuietpageError, clean
-    done, t0 = 0, time.perf_counter()
+    done, t0, c0 = 0, time.perf_counter(), time.process_time()
     while True:
         for p in pages:
             try:
@@ -64,6 +65,8 @@ def _engine_pass(pages: list[bytes], seconds: float) -> tuple[int, float]:
                 pass
             done += 1
         if time.perf_counter() - t0 >= seconds:
+            if cpu is not None:
+                cpu.append(time.process_time() - c0)
             return done, time.perf_counter() - t0
 
 
@@ -75,8 +78,10 @@ def _engine_init(pages: list[bytes]) -> None:
     _engine_pass(pages[:10], 0)       # warm up
 
 
-def _engine_worker(seconds: float) -> tuple[int, float]:
-    return _engine_pass(_PAGES, seconds)
+def _engine_worker(seconds: float) -> tuple[int, float, float]:
+    cpu: list = []
+    n, dt = _engine_pass(_PAGES, seconds, cpu)
+    return n, dt, cpu[0]
 
 
 class EngineBench:
@@ -91,11 +96,16 @@ class EngineBench:
         self.pool = ctx.Pool(cores, initializer=_engine_init, initargs=(pages,))
         self.single: list[tuple[int, float]] = []
         self.parallel: list[float] = []
+        self.pages_done = 0
+        self.cpu = []
 
     def round(self, seconds: float) -> None:
-        self.single.append(_engine_pass(self.pages, seconds))
+        self.single.append(_engine_pass(self.pages, seconds, self.cpu))
+        self.pages_done += self.single[-1][0]
         res = self.pool.map(_engine_worker, [seconds] * self.cores)
-        self.parallel.append(sum(n / dt for n, dt in res))
+        self.parallel.append(sum(n / dt for n, dt, _ in res))
+        self.pages_done += sum(n for n, _, _ in res)
+        self.cpu += [c for _, _, c in res]
 
     def close(self) -> None:
         self.pool.close()
@@ -105,7 +115,8 @@ class EngineBench:
         single = sum(n for n, _ in self.single) / sum(dt for _, dt in self.single)
         parallel = sum(self.parallel) / len(self.parallel)
         return {"single_core": single, "cores": self.cores, "single_x_cores": single * self.cores,
-                "parallel": parallel, "rounds_single": [n / dt for n, dt in self.single],
+                "parallel": parallel, "cpu_ms_per_page": sum(self.cpu) / self.pages_done * 1e3,
+                "rounds_single": [n / dt for n, dt in self.single],
                 "rounds_parallel": list(self.parallel)}
 
 
@@ -355,6 +366,9 @@ def run(requests: int = 5000, clients: int = 8, warmup: int | None = None, max_s
         "engine": e,
         "ratio_single_x_cores": rps / e["single_x_cores"],
         "ratio_parallel": rps / e["parallel"],
+        # CPU time is what the cores give; it hardly depends on what else runs on a shared machine
+        "service_cpu_ms_per_req": (main_cpu + worker_cpu + client_cpu) / n * 1e3 if n else float("nan"),
+        "ratio_cpu": e["cpu_ms_per_page"] / ((main_cpu + worker_cpu + client_cpu) / n * 1e3) if n else float("nan"),
         "cpu_ms_per_req": {"server_main": main_cpu / n * 1e3 if n else 0, "workers": worker_cpu / n * 1e3 if n else 0,
                            "clients": client_cpu / n * 1e3 if n else 0},
         "other_cpu_share": max(0.0, busy - main_cpu - worker_cpu - client_cpu) / (service_wall * cores)
@@ -383,6 +397,9 @@ def summary(r: dict) -> str:
         f"  CPU per request: server main process {c['server_main']:.2f} ms, engine workers {c['workers']:.2f} ms, "
         f"load clients {c['clients']:.2f} ms; other processes on the machine used "
         f"{r['other_cpu_share'] * 100:.0f}% of the CPU during the load",
+        f"  CPU efficiency: the engine in-process takes {e['cpu_ms_per_page']:.2f} ms CPU per page, the service "
+        f"{r['service_cpu_ms_per_req']:.2f} ms per request (server, workers and clients): on cores of its own the "
+        f"service reaches {r['ratio_cpu']:.2f} x the engine's in-process pages/s",
     ]
     return "\n".join(lines)
 

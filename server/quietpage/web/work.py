@@ -22,6 +22,9 @@ log = logging.getLogger("quietpage.web")
 Problem = tuple
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A JSON body can only yield lone surrogates through \uD800-\uDFFF escapes or raw surrogate bytes
+# (json.loads decodes with surrogatepass): a cheap test on the bytes spares a scan of every string.
+_SURROGATE_IN_JSON = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 REQUEST_FIELDS = ("html", "text", "url", "options")
 
 
@@ -70,11 +73,15 @@ def _from_json(body: bytes) -> dict:
     options = data.get("options")
     if options is not None and not isinstance(options, dict):
         return {"problem": _problem(400, "invalid_options", "Invalid options", "\"options\" must be an object")}
-    kw = {"url": _clean_str(data["url"]) if data.get("url") is not None else None, "options": options}
+    kw = {"url": data.get("url"), "options": options}
     if html is not None:
-        kw["html"] = _clean_str(html)
+        kw["html"] = html
     else:
-        kw["text"] = _clean_str(text)
+        kw["text"] = text
+    if _SURROGATE_IN_JSON.search(body):
+        for k in ("html", "text", "url"):
+            if kw.get(k) is not None:
+                kw[k] = _clean_str(kw[k])
     return {"kwargs": kw}
 
 
@@ -135,9 +142,6 @@ def handle(spec: dict) -> dict:
     else:
         raw = _decode_declared(body, spec.get("charset"))
         kw = {"text": raw, "url": spec.get("url"), "options": None}
-    for k in ("html", "text", "url"):
-        if isinstance(kw.get(k), str):
-            kw[k] = _clean_str(kw[k])
     kw["options"], problem = _options(kw.get("options"), spec)
     if problem:
         return problem
