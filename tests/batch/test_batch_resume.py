@@ -97,4 +97,8 @@ def test_interrupted_run_is_valid_and_resumable(tmp, sig):
         assert b"INTERRUPTED" in err
     s = run([str(d)], str(out), workers=2, progress=False)
     assert s.resumed == len(partial)
-    assert read_out(out) == read_out(ref)
+    # the same records in the same order, each once (contents are compared by the in-process tests: the
+    # command imported the engine from the work tree, which may have changed since this process did)
+    done = read_out(out)
+    assert [r["source"] for r in done] == [r["source"] for r in read_out(ref)]
+    assert all("result" in r for r in done)
