@@ -219,9 +219,10 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 class Load:
     def __init__(self, port: int, bodies: list[bytes], total: int, clients: int, deadline: float,
-                 keepalive: bool = True):
+                 keepalive: bool = True, raw: bool = False):
         self.port, self.bodies, self.total, self.clients = port, bodies, total, clients
         self.deadline, self.keepalive = deadline, keepalive
+        self.content_type = "text/html" if raw else "application/json"
         self.lock = threading.Lock()
         self.next = 0
         self.lat: list[tuple[int, float]] = []    # (request index, seconds)
@@ -238,7 +239,7 @@ class Load:
 
     def _client(self) -> None:
         conn = None
-        headers = {"Content-Type": "application/json", "Host": f"127.0.0.1:{self.port}"}
+        headers = {"Content-Type": self.content_type, "Host": f"127.0.0.1:{self.port}"}
         while (i := self._take()) is not None:
             body = self.bodies[i % len(self.bodies)]
             t = time.perf_counter()
@@ -283,7 +284,7 @@ def pct(xs: list[float], q: float) -> float:
 
 def run(requests: int = 5000, clients: int = 8, warmup: int | None = None, max_seconds: float = 900.0,
         engine_seconds: float = 2.0, rounds: int = 5, server_args: list[str] | None = None,
-        keepalive: bool = True) -> dict:
+        keepalive: bool = True, raw: bool = False) -> dict:
     """Alternate `rounds` times: the engine in-process (one pass over the pages, at least
     `engine_seconds`, in one process and then in one per core), then requests/rounds requests to the
     service. Alternating keeps drifts of the machine (other work, thermal) out of the ratio."""
@@ -306,7 +307,7 @@ def run(requests: int = 5000, clients: int = 8, warmup: int | None = None, max_s
         deadline = time.time() + max_seconds
         warm_fail = 0
         if warmup:
-            w = Load(port, bodies, warmup, clients, deadline, keepalive)
+            w = Load(port, bodies, warmup, clients, deadline, keepalive, raw)
             w.run()
             warm_fail = len(w.failures)
         per_warm: dict = {}
@@ -321,7 +322,7 @@ def run(requests: int = 5000, clients: int = 8, warmup: int | None = None, max_s
                 break
             engine.round(engine_seconds)
             n = requests // rounds + (1 if r < requests % rounds else 0)
-            load = Load(port, bodies, n, clients, deadline, keepalive)
+            load = Load(port, bodies, n, clients, deadline, keepalive, raw)
             load.next = 0
             stop = threading.Event()
 
@@ -354,7 +355,7 @@ def run(requests: int = 5000, clients: int = 8, warmup: int | None = None, max_s
     rps = n / service_wall if service_wall else 0.0
     e = engine.figures()
     return {
-        "requests": n, "planned": requests, "clients": clients, "warmup": warmup, "warmup_failures": warm_fail,
+        "body": "text/html" if raw else "application/json", "requests": n, "planned": requests, "clients": clients, "warmup": warmup, "warmup_failures": warm_fail,
         "rounds": len(round_rps), "seconds": service_wall, "req_per_s": rps, "rounds_req_per_s": round_rps,
         "p50_ms": pct(lat, .5) * 1e3, "p95_ms": pct(lat, .95) * 1e3, "p99_ms": pct(lat, .99) * 1e3,
         "max_ms": max(lat) * 1e3 if lat else float("nan"),
@@ -381,7 +382,7 @@ def summary(r: dict) -> str:
     e = r["engine"]
     c = r["cpu_ms_per_req"]
     lines = [
-        f"load: {r['requests']}/{r['planned']} requests from {r['clients']} clients in {r['seconds']:.1f} s "
+        f"load: {r['requests']}/{r['planned']} {r['body']} requests from {r['clients']} clients in {r['seconds']:.1f} s "
         f"(after {r['warmup']} warm-up requests, {r['warmup_failures']} failed)",
         f"  throughput {r['req_per_s']:.1f} req/s; latency p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, "
         f"p99 {r['p99_ms']:.0f} ms, max {r['max_ms']:.0f} ms; failures {r['failures']}"
@@ -414,13 +415,14 @@ def main(argv=None) -> int:
                     help="least time of each in-process engine measure (one pass over the pages at least)")
     ap.add_argument("--rounds", type=int, default=5, help="alternations of engine and service measures")
     ap.add_argument("--no-keepalive", action="store_true", help="a new connection per request")
+    ap.add_argument("--raw", action="store_true", help="send pages as text/html bodies instead of JSON")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
     ap.add_argument("server_args", nargs="*", help="extra arguments for quietpage serve (after --)")
     a = ap.parse_args(argv)
     if a.requests <= 0 or a.clients <= 0:
         ap.error("--requests and --clients must be positive")
     r = run(a.requests, a.clients, a.warmup, a.max_seconds, a.engine_seconds, a.rounds, a.server_args,
-            keepalive=not a.no_keepalive)
+            keepalive=not a.no_keepalive, raw=a.raw)
     print(summary(r))
     if a.json:
         print(json.dumps(r, indent=1))
