@@ -10,6 +10,8 @@ from .blocks import Block
 from .result import Removal
 from .rules import Rule, RuleSet
 
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_NOT_HEADINGS = {"legal"}  # a credit line is never set as a heading
 GATE = {"meter", "paywall", "login", "pricing", "plan-benefits", "support", "newsletter"}
 _SENTENCE_END = regex.compile(r"[.!?…:;\"”»)]\s*$")
 
@@ -41,11 +43,14 @@ def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float
         if words > rules[0].max_words if rules else True:
             continue
         possible = index.keys(b.folded.casefold())
+        heading = b.tag in _HEADINGS and not b.text.rstrip().endswith(":")  # "Bildnachweis:" is a label
         for r in rules:
             if words > r.max_words:
                 break
             if r.lits is not None and r.id not in possible:
                 continue
+            if heading and r.category in _NOT_HEADINGS:
+                continue  # "Add-ons / Web Extensions" as a heading is a section title, not a credit
             if r.search(b.folded, timeout) is not None:
                 b.hits.append(r)
 
@@ -79,7 +84,9 @@ def _caps_link(b: Block) -> bool:
 
 
 def _linky(b: Block) -> bool:
-    return b.link_density >= 0.8 and b.words <= 30 and b.tag not in ("h1", "h2", "pre", "td", "th")
+    """A line that is all link; a run of them is a list of stories when its lines read like headlines
+    (buttons such as "Learn more" are too short)."""
+    return b.link_density >= 0.8 and 2 <= b.words <= 30 and b.tag not in ("h1", "h2", "pre", "td", "th")
 
 
 def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None, str]]:
@@ -99,7 +106,7 @@ def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None,
             j = i
             while j < n and _linky(blocks[j]):
                 j += 1
-            if j - i >= MIN_LINK_RUN:
+            if j - i >= MIN_LINK_RUN and sum(blocks[k].words for k in range(i, j)) >= 3.5 * (j - i):
                 for k in range(i, j):
                     out.setdefault(k, (LINK_LIST, ""))
             i = max(j, i + 1)
