@@ -184,6 +184,10 @@ def main(argv=None) -> int:
     print(f"  scaling 1 -> 2 workers: {scaling:.2f}x (target >= {SCALING_TARGET}x: {ok(scaling, SCALING_TARGET)})")
     print(f"  batch overhead: 1 worker = {overhead:.2f} x engine per core "
           f"(target >= {OVERHEAD_TARGET}: {ok(overhead, OVERHEAD_TARGET)}); 2 workers = {per_core2:.2f} x per core")
+    pair_scaling = sorted(b / a_ for a_, b in zip(res["batch1"], res["batch2"]))
+    pair_overhead = sorted(b / e for e, b in zip(res["engine"], res["batch1"]))
+    print("  per-round ratios (measured back to back; the spread shows this shared machine's noise): scaling "
+          + ", ".join(f"{x:.2f}" for x in pair_scaling) + "; overhead " + ", ".join(f"{x:.2f}" for x in pair_overhead))
     print(f"  outputs of 1 and 2 workers identical: {same}")
     if mem:
         print(f"  memory: {mem['input_mb']} MB JSONL ({mem['records']} records) in {mem['seconds']}s: parent peak "
