@@ -61,7 +61,10 @@ class _Flow:
         self.segs.append(seg)
 
     def flush(self) -> None:
-        text = squash("".join(self.parts))
+        raw = "".join(self.parts)
+        text = squash(raw)
+        if text and self.owner is not None and self.owner.tag == "pre":
+            text = raw.strip("\n").rstrip()  # code keeps its lines and indentation
         if text and self.owner is not None:
             b = Block(text, self.owner.tag, self.owner, min(1.0, self.links / max(1, len(text))))
             b.segments = self.segs

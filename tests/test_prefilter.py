@@ -1,0 +1,31 @@
+"""The literal prefilter may only skip rules that cannot match."""
+import pytest
+
+from quietpage import prefilter, rules
+from quietpage.textnorm import fold
+
+
+@pytest.mark.parametrize("pattern,text", [
+    (r"(?i)\bsubscribe\s+now\b", "SUBSCRIBE NOW"),
+    (r"(?i)^(?:abo|abonnement)\s+jetzt$", "Abonnement jetzt"),
+    (r"(?i)lees\s+verder\s+met\s+(?-i:\p{Lu})\S*", "Lees verder met NRC"),
+    (r"(?:x|y)?premium", "Premium"),
+])
+def test_literals_are_present_in_matches(pattern, text):
+    lits = prefilter.literals(pattern)
+    low = fold(text).casefold()
+    assert lits is None or any(x in low for x in lits)
+
+
+def test_optional_parts_give_no_requirement():
+    assert prefilter.literals(r"(?:abc)?\d+") is None
+
+
+def test_every_rule_example_passes_the_prefilter():
+    rs = rules.load()
+    for r in rs.text:
+        for ex in r.matches:
+            low = fold(ex).casefold()
+            if r.lits is not None and r.search(fold(ex)) is not None:
+                assert any(x in low for x in r.lits), (r.id, ex)
+                assert r.id in rs.literal_index.keys(low)
