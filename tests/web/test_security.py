@@ -66,6 +66,30 @@ def test_extension_origin_allowed(client, origin):
     assert "Origin" in r.headers["Vary"]
 
 
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+def test_no_cors_requests_from_web_pages_refused(client, site):
+    """<img src=http://127.0.0.1:8765/api/v1/health> on a web page sends no Origin, but Sec-Fetch-Site."""
+    for mode, path in (("no-cors", "/api/v1/health"), ("no-cors", "/api/v1/rules"), ("cors", "/static/app.js")):
+        r = client.get(path, headers={"Sec-Fetch-Site": site, "Sec-Fetch-Mode": mode})
+        assert r.status_code == 403 and code(r) == "forbidden_origin"
+    r = client.post("/api/v1/clean", data=b"<p>x</p>", content_type="text/plain",
+                    headers={"Sec-Fetch-Site": site, "Sec-Fetch-Mode": "navigate"})
+    assert r.status_code == 403
+
+
+def test_following_a_link_to_the_page_is_allowed(client):
+    r = client.get("/", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"})
+    assert r.status_code == 200
+    for site in ("same-origin", "none"):
+        assert client.get("/api/v1/health", headers={"Sec-Fetch-Site": site}).status_code == 200
+
+
+def test_extension_with_sec_fetch_site_allowed(client):
+    r = client.post("/api/v1/clean", json={"html": PAGE},
+                    headers={"Origin": EXT_ORIGIN, "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"})
+    assert r.status_code == 200
+
+
 def test_same_origin_page_allowed(client):
     """The service's own page (GET /) posts with Origin http://<host>."""
     r = client.post("/api/v1/clean", json={"html": PAGE},

@@ -76,6 +76,14 @@ def register(app: Flask) -> None:
                 return problem_response(403, "forbidden_origin", "Forbidden origin",
                                         "requests from web pages are refused; only the Quietpage "
                                         "browser extension may call this service")
+        # Defence in depth for requests that carry no Origin (a web page's <img>, <script> or link):
+        # browsers mark them with Sec-Fetch-Site. Only a top-level navigation (someone following a
+        # link to the page) may come from another site.
+        if not g.cors_origin and request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site") \
+                and not (request.method == "GET" and request.headers.get("Sec-Fetch-Mode") == "navigate"):
+            return problem_response(403, "forbidden_origin", "Forbidden origin",
+                                    "requests from web pages are refused; only the Quietpage "
+                                    "browser extension may call this service")
         if request.method == "OPTIONS" and g.cors_origin and request.url_rule is not None:
             # a CORS preflight from an extension (it never carries the token)
             methods = ", ".join(sorted(request.url_rule.methods or ()))
