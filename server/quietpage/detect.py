@@ -2,6 +2,7 @@
 pages, `isAccessibleForFree: false` with a metered tier and the full text served is metered."""
 from __future__ import annotations
 
+import lxml.etree
 import regex
 
 from .result import Paywall, Signal
@@ -28,7 +29,8 @@ def _parts(obj):
     return [x for x in hp if isinstance(x, dict)] if isinstance(hp, list) else []
 
 
-def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset) -> tuple[list[Signal], list[str]]:
+def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset,
+                   metas: dict | None = None) -> tuple[list[Signal], list[str]]:
     """Signals from structured data, meta tags and vendor markup; plus the protected selectors."""
     sig: list[Signal] = []
     selectors: list[str] = []
@@ -44,19 +46,18 @@ def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset) -> t
                 selectors.append(sel.strip()[:200])
                 kind = "registration" if regex.search(r"(?i)reg(?:istration)?[-_]?wall|regwalled", sel) else "any"
                 sig.append(Signal("json-ld", "hasPart.cssSelector", kind, sel.strip()[:200]))
-    for el in doc.xpath("//meta[@name='article:content_tier' or @property='article:content_tier']"):
-        tier = (el.get("content") or "").strip().lower()
-        kind = {"metered": "metered", "locked": "hard", "free": "free"}.get(tier)
-        if kind:
-            sig.append(Signal("meta", "article:content_tier", kind, tier))
-    names = None
+    if metas is None:
+        from .metadata import meta_index
+        metas = meta_index(doc)
+    tier = (metas.get("article:content_tier") or "").strip().lower()
+    kind = {"metered": "metered", "locked": "hard", "free": "free"}.get(tier)
+    if kind:
+        sig.append(Signal("meta", "article:content_tier", kind, tier))
+    present = _names_present(doc, ruleset)
     for rule in ruleset.dom_signal:
         need = _selector_names(rule.selector)
-        if need:  # skip the document scan when none of the rule's class/id names is on the page
-            if names is None:
-                names = {w for v in doc.xpath("//@class | //@id") for w in v.split()}
-            if not need & names:
-                continue
+        if need and not need & present:
+            continue  # none of the rule's class/id names is on the page: no document scan
         try:
             els = rule.xpath(doc)
         except Exception:
@@ -69,6 +70,24 @@ def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset) -> t
 
 
 _NAME = regex.compile(r"[.#]((?:[\w-]|\\.)+)")
+_PRESENT_XPATH: dict = {}
+
+
+def _names_present(doc, ruleset: RuleSet) -> set:
+    """Which of the vendor rules' class/id names the page carries: one pass in libxml2 picks the few
+    attributes that contain any of them, and only those are split into words."""
+    key = id(ruleset)
+    entry = _PRESENT_XPATH.get(key)
+    if entry is None or entry[0] is not ruleset:
+        names = sorted({n for r in ruleset.dom_signal for n in (_selector_names(r.selector) or ())})
+        if names:
+            cond = " or ".join(f"contains(., '{n}')" for n in names if "'" not in n)
+            xp = lxml.etree.XPath(f"//@class[{cond}] | //@id[{cond}]")
+        else:
+            xp = None
+        entry = _PRESENT_XPATH[key] = (ruleset, xp)
+    xp = entry[1]
+    return {w for v in xp(doc) for w in v.split()} if xp is not None else set()
 
 
 def _selector_names(selector: str) -> set | None:

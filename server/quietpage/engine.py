@@ -98,8 +98,9 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     res = Result(url=url or "", input_kind="html")
     lds = metadata.json_ld(doc)
     # detect (markup) before anything is removed
-    signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories)
-    res.__dict__.update(metadata.collect(doc, lds, url))
+    metas = metadata.meta_index(doc)
+    signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories, metas)
+    res.__dict__.update(metadata.collect(doc, lds, url, metas=metas))
     prepare(doc)
     protected = detect.protected_nodes(doc, selectors) if selectors else set()
     pruned_blocks = []

@@ -81,8 +81,8 @@ def _names(v) -> list[str]:
     return []
 
 
-def collect(doc, lds: list[dict], url: str | None, readability_title: str = "") -> dict:
-    doc_meta = meta_index(doc)
+def collect(doc, lds: list[dict], url: str | None, readability_title: str = "", metas: dict | None = None) -> dict:
+    doc_meta = metas if metas is not None else meta_index(doc)
     arts = [o for o in lds if _types(o) & _ARTICLE_TYPES]
     art = next((o for o in arts if not _types(o) & {"WebPage"}), arts[0] if arts else {})
     title = (_meta(doc_meta, "og:title", "twitter:title") or (art.get("headline") if isinstance(art.get("headline"), str) else "")

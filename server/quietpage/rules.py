@@ -175,6 +175,7 @@ class TokenIndex:
             for ph in r.phrases:
                 self.first.setdefault(ph[0], []).append((ph, r))
         self._cache: dict[str, list[str]] = {}
+        self._by_class: dict[str, Rule | None] = {}
 
     def _words(self, name: str) -> list[str]:
         w = self._cache.get(name)
@@ -185,16 +186,28 @@ class TokenIndex:
         return w
 
     def match(self, el) -> Rule | None:
-        names = (el.get("class") or "").split()
+        """The first rule one of the element's class names (then its id) carries; results per class string
+        are cached, since pages repeat the same class lists hundreds of times."""
+        cls = el.get("class")
+        if cls:
+            hit = self._by_class.get(cls, False)
+            if hit is False:
+                if len(self._by_class) > 50_000:
+                    self._by_class.clear()
+                hit = self._by_class[cls] = self._match_names(cls.split())
+            if hit is not None:
+                return hit
         ident = el.get("id")
-        if ident:
-            names.append(ident)
+        return self._match_names([ident], (cls or "").split() + [ident]) if ident else None
+
+    def _match_names(self, names: list[str], veto_names: list[str] | None = None) -> Rule | None:
         first = self.first
+        veto_names = names if veto_names is None else veto_names
         for name in names[:20]:
             seq = self._words(name)
             for i, w in enumerate(seq):
                 for ph, r in first.get(w, ()):
-                    if (len(ph) == 1 or tuple(seq[i:i + len(ph)]) == ph) and not (r.vetoes and self._veto(r, names)):
+                    if (len(ph) == 1 or tuple(seq[i:i + len(ph)]) == ph) and not (r.vetoes and self._veto(r, veto_names)):
                         return r
         return None
 
