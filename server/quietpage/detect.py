@@ -2,7 +2,6 @@
 pages, `isAccessibleForFree: false` with a metered tier and the full text served is metered."""
 from __future__ import annotations
 
-import lxml.etree
 import regex
 
 from .result import Paywall, Signal
@@ -30,7 +29,7 @@ def _parts(obj):
 
 
 def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset,
-                   metas: dict | None = None) -> tuple[list[Signal], list[str]]:
+                   metas: dict | None = None, source: str | None = None) -> tuple[list[Signal], list[str]]:
     """Signals from structured data, meta tags and vendor markup; plus the protected selectors."""
     sig: list[Signal] = []
     selectors: list[str] = []
@@ -53,11 +52,12 @@ def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset,
     kind = {"metered": "metered", "locked": "hard", "free": "free"}.get(tier)
     if kind:
         sig.append(Signal("meta", "article:content_tier", kind, tier))
-    present = _names_present(doc, ruleset)
+    low = source.casefold() if source is not None else None
     for rule in ruleset.dom_signal:
-        need = _selector_names(rule.selector)
-        if need and not need & present:
-            continue  # none of the rule's class/id names is on the page: no document scan
+        if low is not None:
+            need = needles(rule)
+            if need and not any(n.casefold() in low for n in need):
+                continue  # none of the rule's names occurs in the page source: no document scan
         try:
             els = rule.xpath(doc)
         except Exception:
@@ -69,37 +69,21 @@ def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset,
     return sig, selectors
 
 
-_NAME = regex.compile(r"[.#]((?:[\w-]|\\.)+)")
-_PRESENT_XPATH: dict = {}
+_NEEDLE = regex.compile(r"(?:[.#]|\[)((?:[\w-]|\\.){3,})")
 
 
-def _names_present(doc, ruleset: RuleSet) -> set:
-    """Which of the vendor rules' class/id names the page carries: one pass in libxml2 picks the few
-    attributes that contain any of them, and only those are split into words."""
-    key = id(ruleset)
-    entry = _PRESENT_XPATH.get(key)
-    if entry is None or entry[0] is not ruleset:
-        names = sorted({n for r in ruleset.dom_signal for n in (_selector_names(r.selector) or ())})
-        if names:
-            cond = " or ".join(f"contains(., '{n}')" for n in names if "'" not in n)
-            xp = lxml.etree.XPath(f"//@class[{cond}] | //@id[{cond}]")
-        else:
-            xp = None
-        entry = _PRESENT_XPATH[key] = (ruleset, xp)
-    xp = entry[1]
-    return {w for v in xp(doc) for w in v.split()} if xp is not None else set()
-
-
-def _selector_names(selector: str) -> set | None:
-    """Class and id names one of which an element must carry for the selector to match; None when some
-    part of the selector list needs no class or id (then the scan always runs)."""
-    out = set()
-    for part in selector.split(","):
-        found = _NAME.findall(part)
+def needles(rule) -> tuple | None:
+    """Strings one of which the page's source must contain for a vendor rule to find anything: its
+    pattern's literals, else the class/id/attribute names of every part of its selector."""
+    if rule.lits:
+        return rule.lits
+    out = []
+    for part in rule.selector.split(","):
+        found = _NEEDLE.findall(part)
         if not found:
             return None
-        out.update(found)
-    return out
+        out.extend(found)
+    return tuple(out)
 
 
 def protected_nodes(doc, selectors: list[str]) -> set:

@@ -99,7 +99,7 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     lds = metadata.json_ld(doc)
     # detect (markup) before anything is removed
     metas = metadata.meta_index(doc)
-    signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories, metas)
+    signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories, metas, text)
     res.__dict__.update(metadata.collect(doc, lds, url, metas=metas))
     prepare(doc)
     protected = detect.protected_nodes(doc, selectors) if selectors else set()
