@@ -100,3 +100,13 @@ def test_random_text_input(text):
 @pytest.fixture(scope="module")
 def seed_bytes(corpus):
     return (corpus / "seed" / "seed-page.html").read_bytes()
+
+
+def test_option_types_from_json_are_checked():
+    for bad in (None, False, {}, {"newsletter": 1}, "newsletter"):
+        with pytest.raises(quietpage.OptionsError):
+            quietpage.clean("<p>x</p>", options={"keep_categories": bad})
+        with pytest.raises(quietpage.OptionsError):
+            quietpage.clean("<p>x</p>", options={"rule_files": bad})
+    r = quietpage.clean("<p>" + "word " * 50 + "</p>", options={"max_bytes": 6603.0})
+    assert r.word_count > 0

@@ -39,17 +39,19 @@ class Options:
             if k not in names:
                 raise OptionsError(f"unknown option {k!r}; known: {', '.join(sorted(names))}")
             if k == "rule_files":
-                if isinstance(v, str) or not all(isinstance(x, str) for x in v or ()):
+                if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
                     raise OptionsError("rule_files must be a list of paths")
                 v = tuple(v)
             elif k == "keep_categories":
-                if isinstance(v, str) or not all(isinstance(x, str) for x in v or ()):
+                if not isinstance(v, (list, tuple, set, frozenset)) or not all(isinstance(x, str) for x in v):
                     raise OptionsError("keep_categories must be a list of category names")
                 bad = [x for x in v if x not in CATEGORIES and x != "repeated"]
                 if bad:
                     raise OptionsError(f"unknown categories {bad}; known: {', '.join(CATEGORIES)}")
                 v = frozenset(v)
             elif k in ("max_bytes", "max_depth"):
+                if isinstance(v, float) and v.is_integer():
+                    v = int(v)  # JSON has one number type: 6603.0 is a whole number
                 if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
                     raise OptionsError(f"{k} must be a positive integer")
             elif k == "regex_timeout":
