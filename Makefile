@@ -36,7 +36,6 @@ bench: install
 	$(PY) bench/run.py
 
 run: install
-	@echo "Load the extension: chrome://extensions -> Developer mode -> Load unpacked -> $(CURDIR)/extension"
 	$(VENV)/bin/quietpage serve --port $(PORT)
 
 extension: install
