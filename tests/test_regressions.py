@@ -23,6 +23,11 @@ def html(inner, lang="en"):
      "Quelle: Science, Rice University, Princeton University"),
     # a heading with slashes is a section title, not a credit
     ("<h3>Add-ons / Web Extensions</h3>", "Add-ons / Web Extensions"),
+    # a quoted tweet in a wrapper named like a share widget is content too
+    ("<div class='social-media-embed'><blockquote class='twitter-tweet'><p>The state spent nearly half a million "
+     "dollars on the slogan, and it shows <a href='https://t.co/x'>https://t.co/x</a></p>— Dianna (@dianna) "
+     "<a href='https://twitter.com/d/status/1'>November 18, 2019</a></blockquote></div>",
+     "The state spent nearly half a million dollars on the slogan, and it shows"),
     # a quoted tweet in the story is content
     ("<blockquote class='twitter-tweet'><p>Yes this is real and the state spent half a million dollars on it</p>"
      "— Dianna (@dianna) November 18, 2019</blockquote>", "Yes this is real and the state spent half a million dollars on it"),

@@ -30,6 +30,16 @@ def prepare(doc) -> None:
     our DOM rules, so they lose them."""
     for el in doc.xpath(_EMBEDS):
         el.set("class", "embedded-post")
+        # wrappers that hold nothing but the post ("social-media-embed") become a plain <figure>: no
+        # furniture name, and not a <div> that readability's link-density clean-up would drop
+        own = len(el.text_content())
+        parent = el.getparent()
+        while parent is not None and parent.tag in ("div", "section", "figure", "span", "aside") \
+                and len(parent.text_content()) <= own + 40:
+            for attr in ("class", "id"):
+                parent.attrib.pop(attr, None)
+            parent.tag = "figure"
+            parent = parent.getparent()
     for el in doc.xpath("//*[@hidden] | //*[@aria-hidden='true'][not(.//img)] | " + _STRIP):
         if el.getparent() is not None:
             el.drop_tree()
