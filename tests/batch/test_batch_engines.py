@@ -98,7 +98,8 @@ def test_work_in_flight_is_bounded(engine):
 
 
 def test_a_dying_worker_is_retried_then_reported(tmp):
-    """A task that kills its worker process twice becomes error records; the rest of the run goes on."""
+    """A task that kills its worker becomes error records once it has died running alone; the tasks that
+    shared the broken pool with it are re-run and keep their results."""
     from quietpage.batch import engines
     eng = LocalEngine(2, inflight=4)
     tasks = [{"k": "files", "kind": "html", "files": [(f"/x/{i}.html", f"{i}.html", 1)], "seq": i, "nbytes": 1}

@@ -64,49 +64,57 @@ class LocalEngine:
                                       initargs=self.initargs)
 
     def map_ordered(self, fn, tasks, *args):
+        """Results in input order. When a worker dies, every task in flight is lost with the pool; those
+        tasks are then run again one at a time, so that the task that kills its worker by itself is the
+        one reported (as error records), not the innocent ones that shared the pool with it."""
         pending: dict = {}
         reorder = Reorder()
-        crashes: dict[int, int] = {}
+        suspects: list = []          # tasks lost in a crash, re-run alone
         it = iter(tasks)
         exhausted = False
         while True:
-            while not exhausted and len(pending) + len(reorder) < self.inflight:
-                t = next(it, None)
-                if t is None:
-                    exhausted = True
-                    break
-                pending[self.ex.submit(fn, t, *args)] = t
+            if suspects:
+                if not pending:
+                    t = suspects.pop(0)
+                    pending[self.ex.submit(fn, t, *args)] = t
+                    alone = True
+            else:
+                alone = False
+                while not exhausted and len(pending) + len(reorder) < self.inflight:
+                    t = next(it, None)
+                    if t is None:
+                        exhausted = True
+                        break
+                    pending[self.ex.submit(fn, t, *args)] = t
             if not pending:
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            retry = []
+            lost = []
             for f in done:
                 t = pending.pop(f)
                 try:
                     r = f.result()
                 except BrokenProcessPool:
-                    retry.append(t)
+                    lost.append(t)
                     continue
                 except Exception as e:  # the task itself raised: report its records
                     r = _crash_result(t, fn, f"task failed: {type(e).__name__}: {e}")
                 for item in reorder.put(t["seq"], (t, r)):
                     yield item
-            if retry:
-                # the pool is broken: every task in flight is lost with it; restart and try them again,
-                # once; a task that is in flight at a second crash is reported as error records
-                retry += list(pending.values())
+            if lost:
+                lost += list(pending.values())
                 pending.clear()
                 self.close(kill=True)
                 self._start()
-                for t in sorted(retry, key=lambda x: x["seq"]):
-                    crashes[t["seq"]] = crashes.get(t["seq"], 0) + 1
-                    if crashes[t["seq"]] >= 2:
-                        r = _crash_result(t, fn, "the worker process died twice on this part of the input "
-                                                 "(out of memory or a crash in a native library)")
-                        for item in reorder.put(t["seq"], (t, r)):
-                            yield item
-                    else:
-                        pending[self.ex.submit(fn, t, *args)] = t
+                if alone and len(lost) == 1:
+                    # it ran by itself and its worker died: this task is the cause
+                    t = lost[0]
+                    r = _crash_result(t, fn, "the worker process died on this part of the input "
+                                             "(out of memory or a crash in a native library)")
+                    for item in reorder.put(t["seq"], (t, r)):
+                        yield item
+                else:
+                    suspects = sorted(suspects + lost, key=lambda x: x["seq"])
 
     def close(self, kill: bool = False) -> None:
         ex, self.ex = self.ex, None
