@@ -7,7 +7,7 @@ import math
 import regex
 
 from . import blocks as blk
-from . import detect, language, metadata, parse, prune, rules, scrub, sanitize
+from . import anchor, detect, language, metadata, parse, prune, rules, scrub, sanitize
 from .errors import EmptyInput, NotHTML, QuietpageError
 from .extract import extract, prepare
 from .options import Options
@@ -104,6 +104,9 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     prepare(doc)
     protected = detect.protected_nodes(doc, selectors) if selectors else set()
     pruned_blocks = []
+    if opts.prune and "related" not in opts.keep_categories:
+        anchor.anchor(doc, [metas.get("og:title", ""), doc.findtext(".//title") or ""], res.removed,
+                      opts.include_removed_text)
     if opts.prune:
         gone = prune.prune(doc, ruleset, opts.keep_categories, protected, res.removed, opts.include_removed_text)
         # gate text in pruned boxes still evidences the paywall's kind (share bars and credits don't)
