@@ -23,3 +23,22 @@ def test_keep_metadata_keeps_them():
 def test_lines_after_the_first_paragraph_are_not_header():
     r = quietpage.clean(page("") .replace(P + P, P + "<p>By the end of 2019 the plan had changed</p>" + P))
     assert "By the end of 2019 the plan had changed" in r.text
+
+
+def test_headline_below_the_lead_caption_and_its_byline_go():
+    cap = "<p>In this photograph taken on Sunday a long row of unsold cars sits at a dealership lot in town.</p>"
+    r = quietpage.clean(page(cap + "<h2>Harbour plan approved after long debate</h2><p>By Jane Doe</p>"))
+    assert "Jane Doe" not in r.text and "unsold cars" in r.text
+
+
+def test_a_long_block_repeated_in_a_row_goes_once():
+    cap = "<p>In this photograph taken on Sunday a long row of unsold cars sits at a dealership lot in town.</p>"
+    r = quietpage.clean(page(cap * 3 + P * 8))
+    assert r.text.count("unsold cars") == 1
+    assert any(x.rule == "structure.repeat" for x in r.removed)
+
+
+def test_a_short_text_may_repeat_itself():
+    line = "<p>I would prefer not to, he said again and again to the lawyer in the office.</p>"
+    r = quietpage.clean(f"<html><body><article>{line}{line}{P}</article></body></html>")
+    assert r.text.count("I would prefer not to") == 2

@@ -10,6 +10,9 @@ from .textnorm import fold
 
 TITLE = Rule(id="structure.title", category="metadata", source="header.py",
              description="the headline again at the top of the article", matches=["(structural)"])
+REPEAT = Rule(id="structure.repeat", category="metadata", source="header.py",
+              description="a long block repeated verbatim right after itself (slideshow and responsive copies)",
+              matches=["(structural)"])
 BYLINE = Rule(id="structure.byline", category="metadata", source="header.py",
               description="byline or dateline above the first paragraph", matches=["(structural)"])
 
@@ -27,6 +30,10 @@ _DATELINE = regex.compile(
 _BYLINE = regex.compile(r"(?i)^(?:by|von|par|por|di|door|de|text|texto|written\s+by|reporting\s+by)\s*:?\s+"
                         r"[^.!?]{2,100}$")
 _LONG = 20
+MAX_TITLE_POS = 15
+MIN_REPEAT_WORDS = 12
+MIN_BLOCKS_FOR_REPEATS = 10
+_TITLE_TAGS = {"h1", "h2", "h3", "p", "div", "#text"}
 
 
 def _same(a: str, b: str) -> bool:
@@ -39,6 +46,13 @@ def _same(a: str, b: str) -> bool:
     return len(short) >= 20 and short in long_ and len(short) >= 0.8 * len(long_)
 
 
+def _is_byline(b: Block, byline: str) -> bool:
+    return b.words <= 14 and (
+        (bool(byline) and (_same(b.text, byline) or _same(b.text, "by " + byline)))
+        or bool(_BYLINE.search(b.folded))
+        or (bool(_DATE.search(b.folded)) and bool(_DATELINE.search(b.folded)) and b.words <= 12))
+
+
 def decide(blocks: list[Block], title: str, byline: str, keep: frozenset) -> dict[int, Rule]:
     if "metadata" in keep:
         return {}
@@ -49,9 +63,24 @@ def decide(blocks: list[Block], title: str, byline: str, keep: frozenset) -> dic
             break
         if title and b.tag in ("h1", "h2", "h3", "p", "div", "#text") and _same(b.text, title):
             out[i] = TITLE
-        elif b.words <= 14 and (
-                (byline and (_same(b.text, byline) or _same(b.text, "by " + byline)))
-                or _BYLINE.search(b.folded)
-                or (_DATE.search(b.folded) and _DATELINE.search(b.folded) and b.words <= 12)):
+        elif _is_byline(b, byline):
             out[i] = BYLINE
+    # a headline set below a lead image and its caption starts a header of its own: the byline and
+    # dateline lines right under it go too
+    for i, b in enumerate(blocks[:MAX_TITLE_POS]):
+        if i in out or not title or b.tag not in _TITLE_TAGS or not _same(b.text, title):
+            continue
+        out[i] = TITLE
+        for k in range(i + 1, min(i + 4, len(blocks))):
+            if _is_byline(blocks[k], byline):
+                out[k] = BYLINE
+            else:
+                break
+    # the same long block twice in a row is a rendering artifact (one caption per slide, mobile and
+    # desktop copies); a short text that repeats itself on purpose is left alone
+    if len(blocks) >= MIN_BLOCKS_FOR_REPEATS:
+        for i in range(1, len(blocks)):
+            b = blocks[i]
+            if i not in out and b.words >= MIN_REPEAT_WORDS and b.folded == blocks[i - 1].folded:
+                out[i] = REPEAT
     return out
