@@ -29,3 +29,21 @@ def test_every_rule_example_passes_the_prefilter():
             if r.lits is not None and r.search(fold(ex)) is not None:
                 assert any(x in low for x in r.lits), (r.id, ex)
                 assert r.id in rs.literal_index.keys(low)
+
+
+def test_requirements_are_conjunctive_and_sound():
+    reqs = prefilter.requirements(r"(?i)^(?:subscribe|sign\s+up)\b.{0,40}\bto\s+(?:read|continue)\b")
+    assert reqs is not None and len(reqs) >= 2
+    idx = prefilter.LiteralIndex({"r": reqs})
+    assert "r" in idx.keys("subscribe now to read the story")
+    assert "r" not in idx.keys("read the story")          # the subscribe/sign-up set is missing
+    assert "r" not in idx.keys("subscribe to our podcast")  # the read/continue set is missing
+
+
+def test_rule_examples_pass_the_conjunctive_index():
+    rs = rules.load()
+    for r in rs.text:
+        for ex in r.matches:
+            f = fold(ex)
+            if r.reqs is not None and r.search(f) is not None:
+                assert r.id in rs.literal_index.keys(f.casefold()), (r.id, ex)

@@ -56,17 +56,22 @@ def _seq(items) -> set[str] | None:
     return best
 
 
-def literals(pattern: str) -> tuple[str, ...] | None:
-    """Casefolded literals, one of which any match contains; None when no such set can be proven."""
+def _parse(pattern: str):
     # regex-module classes (\p{Lu}) are unknown to the stdlib parser: any character stands in (weaker,
     # never wrong)
-    pattern = _UNICODE_CLASS.sub(".", pattern)
     try:
-        parsed = sre_parse.parse(pattern)
+        return list(sre_parse.parse(_UNICODE_CLASS.sub(".", pattern)))
     except Exception:
         return None
+
+
+def literals(pattern: str) -> tuple[str, ...] | None:
+    """Casefolded literals, one of which any match contains; None when no such set can be proven."""
+    items = _parse(pattern)
+    if items is None:
+        return None
     try:
-        req = _seq(list(parsed))
+        req = _seq(items)
     except Exception:
         return None
     if not req:
@@ -74,14 +79,69 @@ def literals(pattern: str) -> tuple[str, ...] | None:
     return tuple(sorted({s.casefold() for s in req}, key=len))
 
 
-class LiteralIndex:
-    """Which of many literals occur in a text, in one pass (Aho-Corasick; a plain loop without it)."""
+def _strength(cands) -> int:
+    return min(map(len, cands))
 
-    def __init__(self, lits_by_key: dict):
-        self.by_lit: dict[str, set] = {}
-        for key, lits in lits_by_key.items():
-            for x in lits:
-                self.by_lit.setdefault(x, set()).add(key)
+
+def _conj(items) -> list[frozenset]:
+    """Sets of literals that must ALL be matched (one literal of each set) by any text the sequence
+    matches: every literal run and every required part contributes its own set."""
+    out: list[frozenset] = []
+    run: list[str] = []
+
+    def flush():
+        if len(run) >= MIN_LEN:
+            out.append(frozenset({"".join(run)}))
+        run.clear()
+
+    for op, av in items:
+        if op is LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        if op is SUBPATTERN:
+            out.extend(_conj(av[-1]))
+        elif op in (MAX_REPEAT, MIN_REPEAT):
+            lo, _hi, sub = av
+            if lo >= 1:
+                out.extend(_conj(sub))
+        elif op is BRANCH:
+            # one of the branches matched: each branch's most selective set, pooled
+            per = [_conj(b) for b in av[1]]
+            if all(per):
+                out.append(frozenset().union(*(max(p, key=_strength) for p in per)))
+    flush()
+    return out
+
+
+def requirements(pattern: str, most: int = 3) -> tuple[tuple[str, ...], ...] | None:
+    """Up to `most` literal sets, each of which must be hit for the pattern to match; None if none."""
+    items = _parse(pattern)
+    if items is None:
+        return None
+    try:
+        sets = _conj(items)
+    except Exception:
+        return None
+    uniq = {frozenset(x.casefold() for x in s) for s in sets if s}
+    if not uniq:
+        return None
+    best = sorted(uniq, key=lambda s: -_strength(s))[:most]
+    return tuple(tuple(sorted(s, key=len)) for s in best)
+
+
+class LiteralIndex:
+    """Which keys (rules) a text could match, in one pass over it: each key needs one literal from each
+    of its literal sets (Aho-Corasick finds them all; a plain loop stands in without the library)."""
+
+    def __init__(self, reqs_by_key: dict):
+        self.by_lit: dict[str, list] = {}
+        self.need: dict = {}
+        for key, reqs in reqs_by_key.items():
+            self.need[key] = len(reqs)
+            for i, lits in enumerate(reqs):
+                for x in lits:
+                    self.by_lit.setdefault(x, []).append((key, i))
         self._auto = None
         try:
             import ahocorasick
@@ -94,21 +154,19 @@ class LiteralIndex:
             a.make_automaton()
             self._auto = a
 
-    def keys(self, low: str) -> set:
-        """Keys whose literals occur in `low` (casefolded text)."""
-        out = set()
+    def _found(self, low: str):
         if self._auto is not None:
-            for _end, x in self._auto.iter(low):
-                out |= self.by_lit[x]
-        else:
-            for x, ks in self.by_lit.items():
-                if x in low:
-                    out |= ks
-        return out
+            return {x for _end, x in self._auto.iter(low)}
+        return {x for x in self.by_lit if x in low}
+
+    def keys(self, low: str) -> set:
+        """Keys all of whose literal sets are hit in `low` (casefolded text)."""
+        hit: dict = {}
+        for x in self._found(low):
+            for key, i in self.by_lit[x]:
+                hit.setdefault(key, set()).add(i)
+        need = self.need
+        return {k for k, sets in hit.items() if len(sets) == need[k]}
 
     def any(self, low: str) -> bool:
-        if self._auto is not None:
-            for _ in self._auto.iter(low):
-                return True
-            return False
-        return any(x in low for x in self.by_lit)
+        return bool(self.keys(low))

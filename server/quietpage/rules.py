@@ -18,7 +18,7 @@ from cssselect import GenericTranslator, SelectorError
 
 from .errors import RuleError
 from .options import CATEGORIES
-from .prefilter import LiteralIndex, literals
+from .prefilter import LiteralIndex, literals, requirements
 from .textnorm import fold, word_count
 
 BUILTIN_DIR = Path(__file__).with_name("rules")
@@ -52,6 +52,7 @@ class Rule:
     phrases: list = field(default_factory=list, repr=False, compare=False)
     vetoes: list = field(default_factory=list, repr=False, compare=False)
     lits: tuple | None = field(default=None, repr=False, compare=False)  # prefilter: one must occur
+    reqs: tuple | None = field(default=None, repr=False, compare=False)  # prefilter: one of each set
     xpath: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -109,6 +110,7 @@ def _compile(rule: Rule) -> Rule:
         rule.vetoes = [tuple(split_name(t)) for t in rule.unless]
     if rule.pattern is not None:
         rule.lits = literals(rule.pattern)
+        rule.reqs = requirements(rule.pattern)
         try:
             rule.compiled = regex.compile(rule.pattern, regex.V1 if "(?V1)" in rule.pattern else 0)
         except regex.error as e:
@@ -233,9 +235,9 @@ class RuleSet:
         self._indexes: dict[frozenset, TokenIndex] = {}
         sig = [r for r in self.text if r.signal]
         # one pass over a text tells which rules could match it (their literals occur in it)
-        self.literal_index = LiteralIndex({r.id: r.lits for r in self.text if r.lits})
-        self.signal_index = None if any(r.lits is None for r in sig) else \
-            LiteralIndex({r.id: r.lits for r in sig})
+        self.literal_index = LiteralIndex({r.id: r.reqs for r in self.text if r.reqs})
+        self.signal_index = None if any(r.reqs is None for r in sig) else \
+            LiteralIndex({r.id: r.reqs for r in sig})
 
     def token_index(self, keep: frozenset = frozenset()) -> "TokenIndex":
         """One index per set of kept categories, reused across pages (its name cache warms up)."""

@@ -47,7 +47,7 @@ def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float
         for r in rules:
             if words > r.max_words:
                 break
-            if r.lits is not None and r.id not in possible:
+            if r.reqs is not None and r.id not in possible:
                 continue
             if heading and r.category in _NOT_HEADINGS:
                 continue  # "Add-ons / Web Extensions" as a heading is a section title, not a credit
