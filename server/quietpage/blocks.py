@@ -166,6 +166,20 @@ def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:
     return out
 
 
+EMPTY_CONTAINERS = ("ul", "ol", "dl", "div", "section", "li", "p", "blockquote", "figure", "span", "a", "strong",
+                    "b", "em", "i", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside")
+
+
+def drop_empty(root, tags=EMPTY_CONTAINERS) -> None:
+    """Elements left without text or media by a removal go too (empty lists, empty paragraphs)."""
+    for el in list(root.iter(*tags)):
+        if el is root or el.getparent() is None:
+            continue
+        if not (el.text_content() or "").strip() and el.find(".//img") is None and el.find(".//iframe") is None \
+                and el.find(".//video") is None and el.find(".//picture") is None:
+            el.drop_tree()
+
+
 def from_text(text: str) -> list[Block]:
     return [Block(squash(line), "p") for line in text.splitlines() if line.strip()]
 

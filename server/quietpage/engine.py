@@ -146,15 +146,11 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
             for b in blocks:
                 if id(b) not in keep_ids:
                     blk.remove(b)
-            _drop_empty(article)
+            blk.drop_empty(article)
     else:
         kept = blocks
     res.content_html = sanitize.sanitize(article, url)
     return _finish(res, kept, signals + _text_signals(pruned_blocks + page_blocks + blocks), opts, hidden_words)
-
-
-_CONTAINERS = ("ul", "ol", "dl", "div", "section", "li", "p", "blockquote", "figure", "span", "a", "strong", "b",
-               "em", "i", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside")
 
 
 def _words(el) -> int:
@@ -168,13 +164,3 @@ def _prose_words(doc) -> int:
 
 def _looks_lost(article, prose: int) -> bool:
     return prose > 300 and _words(article) < 0.2 * prose
-
-
-def _drop_empty(root) -> None:
-    """Elements left without text or media by a removal go too (empty lists, empty paragraphs)."""
-    for el in list(root.iter(*_CONTAINERS)):
-        if el is root or el.getparent() is None:
-            continue
-        if not (el.text_content() or "").strip() and el.find(".//img") is None and el.find(".//iframe") is None \
-                and el.find(".//video") is None and el.find(".//picture") is None:
-            el.drop_tree()

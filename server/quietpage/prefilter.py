@@ -1,6 +1,6 @@
-"""Cheap prefilter for text rules: from a pattern, the literal strings one of which must appear in any
-text it can match. A rule whose literals are all absent from a block is not run on it. Conservative:
-whatever the analysis cannot prove (regex-module syntax, classes, optional parts) means "always run"."""
+"""Cheap prefilter for text rules: from a pattern, sets of literal strings such that any text it can match
+contains one literal of every set. A rule is not run on a block that misses a set. Conservative: whatever
+the analysis cannot prove (regex-module syntax, classes, optional parts) adds no requirement."""
 from __future__ import annotations
 
 try:  # Python 3.11+
@@ -18,44 +18,6 @@ MIN_LEN = 3
 _UNICODE_CLASS = re.compile(r"\\[pP]\{[^}]*\}")
 
 
-def _seq(items) -> set[str] | None:
-    """Alternatives (any one must occur) for a sequence: the best of its literal runs and sub-parts."""
-    best: set[str] | None = None
-    run = []
-
-    def consider(cands):
-        nonlocal best
-        if not cands:
-            return
-        # prefer the requirement whose weakest alternative is longest (most selective)
-        if best is None or min(map(len, cands)) > min(map(len, best)):
-            best = cands
-
-    def flush():
-        if len(run) >= MIN_LEN:
-            consider({"".join(run)})
-        run.clear()
-
-    for op, av in items:
-        if op is LITERAL:
-            run.append(chr(av))
-            continue
-        flush()
-        if op is SUBPATTERN:
-            consider(_seq(av[-1]))
-        elif op is BRANCH:
-            alts = [_seq(b) for b in av[1]]
-            if all(alts):
-                consider(set().union(*alts))
-        elif op in (MAX_REPEAT, MIN_REPEAT):
-            lo, _hi, sub = av
-            if lo >= 1:
-                consider(_seq(sub))
-        # AT, IN, ANY, NOT_LITERAL, ASSERT, GROUPREF...: no requirement, breaks the literal run
-    flush()
-    return best
-
-
 def _parse(pattern: str):
     # regex-module classes (\p{Lu}) are unknown to the stdlib parser: any character stands in (weaker,
     # never wrong)
@@ -63,20 +25,6 @@ def _parse(pattern: str):
         return list(sre_parse.parse(_UNICODE_CLASS.sub(".", pattern)))
     except Exception:
         return None
-
-
-def literals(pattern: str) -> tuple[str, ...] | None:
-    """Casefolded literals, one of which any match contains; None when no such set can be proven."""
-    items = _parse(pattern)
-    if items is None:
-        return None
-    try:
-        req = _seq(items)
-    except Exception:
-        return None
-    if not req:
-        return None
-    return tuple(sorted({s.casefold() for s in req}, key=len))
 
 
 def _strength(cands) -> int:

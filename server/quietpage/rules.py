@@ -18,7 +18,7 @@ from cssselect import GenericTranslator, SelectorError
 
 from .errors import RuleError
 from .options import CATEGORIES
-from .prefilter import LiteralIndex, literals, requirements
+from .prefilter import LiteralIndex, requirements
 from .textnorm import fold, word_count
 
 BUILTIN_DIR = Path(__file__).with_name("rules")
@@ -51,7 +51,7 @@ class Rule:
     compiled: object = field(default=None, repr=False, compare=False)
     phrases: list = field(default_factory=list, repr=False, compare=False)
     vetoes: list = field(default_factory=list, repr=False, compare=False)
-    lits: tuple | None = field(default=None, repr=False, compare=False)  # prefilter: one must occur
+    lits: tuple | None = field(default=None, repr=False, compare=False)  # the most selective of reqs
     reqs: tuple | None = field(default=None, repr=False, compare=False)  # prefilter: one of each set
     xpath: object = field(default=None, repr=False, compare=False)
 
@@ -109,8 +109,8 @@ def _compile(rule: Rule) -> Rule:
         rule.phrases = [tuple(split_name(t)) for t in rule.tokens]
         rule.vetoes = [tuple(split_name(t)) for t in rule.unless]
     if rule.pattern is not None:
-        rule.lits = literals(rule.pattern)
         rule.reqs = requirements(rule.pattern)
+        rule.lits = rule.reqs[0] if rule.reqs else None
         try:
             rule.compiled = regex.compile(rule.pattern, regex.V1 if "(?V1)" in rule.pattern else 0)
         except regex.error as e:

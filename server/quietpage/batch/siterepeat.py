@@ -22,6 +22,7 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 from ..textnorm import fold
+from ..blocks import drop_empty
 
 _DIGITS = re.compile(r"\d+")
 _NONWORD = re.compile(r"[\W_]+")
@@ -211,12 +212,7 @@ _CONTAINERS = ("ul", "ol", "dl", "div", "section", "li", "p", "blockquote", "fig
 
 
 def _drop_empty(root) -> None:
-    for el in list(root.iter(*_CONTAINERS)):
-        if el is root or el.getparent() is None:
-            continue
-        if not (el.text_content() or "").strip() and el.find(".//img") is None and el.find(".//iframe") is None \
-                and el.find(".//video") is None and el.find(".//picture") is None:
-            el.drop_tree()
+    drop_empty(root, _CONTAINERS)
 
 
 def _strip_html(content_html: str, drop: set[int]) -> str:
