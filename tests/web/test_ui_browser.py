@@ -109,7 +109,7 @@ def test_drop_file(page, server, seed_inputs):
         "(t) => { const d = new DataTransfer(); d.items.add(new File([t], 'seed.txt', {type: 'text/plain'})); return d; }",
         text)
     page.dispatch_event("#input", "drop", {"dataTransfer": dt})
-    page.wait_for_function("document.getElementById('input').value.length > 100")
+    page.wait_for_function("() => document.getElementById('input').value.length > 100")
     assert page.input_value("#kind") == "text"
     page.click("#clean")
     _check_result(page, _expected(server, {"text": text}))
@@ -123,5 +123,5 @@ def test_error_is_shown(page):
     page.fill("#input", "\u0001\u0002")
     page.click("#clean")
     page.wait_for_selector("#error:not([hidden])")
-    page.wait_for_function("document.getElementById('error').textContent.includes('(')")
+    page.wait_for_function("() => document.getElementById('error').textContent.includes('(')")
     assert "empty_input" in page.inner_text("#error") or "not_html" in page.inner_text("#error")
