@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -116,3 +117,16 @@ def start_server(tmp_path):
     for s in started:
         s.stop()
 
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium for the browser tests: skip with the reason when it is missing, fail when CI=true."""
+    path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(path):
+        path = shutil.which("chromium") or ""
+    if not path:
+        reason = "headless Chromium not found at /usr/bin/chromium (apt-get install chromium; `make browser`)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true: {reason}")
+        pytest.skip(reason)
+    return path

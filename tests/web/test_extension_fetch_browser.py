@@ -4,8 +4,6 @@ security checks rely on are those of real Chromium, not of our guesses."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 
 import pytest
 
@@ -18,21 +16,9 @@ MANIFEST = {
 }
 
 
-def _chromium() -> str:
-    path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    if not os.path.exists(path):
-        path = shutil.which("chromium") or ""
-    if not path:
-        reason = "headless Chromium not found at /usr/bin/chromium (apt-get install chromium; `make browser`)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true: {reason}")
-        pytest.skip(reason)
-    return path
-
-
 @pytest.fixture(scope="module")
-def worker(tmp_path_factory):
-    exe = _chromium()
+def worker(tmp_path_factory, chromium):
+    exe = chromium
     from playwright.sync_api import sync_playwright
     ext = tmp_path_factory.mktemp("ext")
     (ext / "manifest.json").write_text(json.dumps(MANIFEST))

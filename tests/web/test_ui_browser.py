@@ -5,28 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
 
-def _chromium() -> str:
-    path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    if not os.path.exists(path):
-        path = shutil.which("chromium") or ""
-    if not path:
-        reason = "headless Chromium not found at /usr/bin/chromium (apt-get install chromium; `make browser`)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true: {reason}")
-        pytest.skip(reason)
-    return path
-
-
 @pytest.fixture(scope="module")
-def browser():
-    exe = _chromium()
+def browser(chromium):
+    exe = chromium
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as e:
