@@ -78,10 +78,7 @@ def cmd_batch(a) -> int:
                       site_repeats=share, site_min_pages=a.site_min_pages, format=a.format,
                       resume=a.resume, options=options, chunk=a.chunk_size, timings=a.timings,
                       progress=a.progress, ship_data=a.ship_data)
-    except BatchError as e:
-        print(f"quietpage batch: error: {e}", file=sys.stderr)
-        return 2
-    except RuntimeError as e:
+    except (BatchError, RuntimeError) as e:
         print(f"quietpage batch: error: {e}", file=sys.stderr)
         return 2
     finally:
