@@ -100,6 +100,13 @@ def _unlikely(names: str) -> bool:
     return bool(REGEXES["unlikelyCandidatesRe"].search(names)) and not REGEXES["okMaybeItsACandidateRe"].search(names)
 
 
+# readability's cleaners.clean_attributes, on the tree: width, height, style, *color, background*, o/on
+_BAD_ATTRS = (".//@*[name()='width' or name()='height' or name()='style' or name()='o' or name()='on'"
+              " or starts-with(name(), 'background')"
+              " or (substring(name(), string-length(name()) - 4) = 'color'"
+              "     and translate(name(), 'abcdefghijklmnopqrstuvwxyz-', '') = '')]")
+
+
 class TreeDocument(Document):
     """A `Document` that starts from a prepared tree instead of a string, with readability's two slowest
     passes rewritten to give the same result without serialising subtrees or regex-testing every node."""
@@ -118,6 +125,22 @@ class TreeDocument(Document):
         # readability's lenient retry needs the tree as it was: build it again (rare; cheaper than a copy
         # on every page)
         return self._reparse() if self._reparse else copy.deepcopy(self._pristine)
+
+    article = None
+
+    def get_clean_html(self):
+        """The article stays a tree: readability serialises it (and we parsed it back, ~0.5 ms a page).
+        Its attribute clean-up runs on the tree; the returned string only has to be as long as the
+        serialisation, which readability compares with `retry_length`."""
+        node = self.article = self.html
+        for attr in node.xpath(_BAD_ATTRS):
+            parent = attr.getparent()
+            if parent is not None:
+                parent.attrib.pop(attr.attrname, None)
+        n = len(node.text_content())
+        if n >= self.retry_length:  # markup only adds to the length
+            return " " * n
+        return lxml.html.tostring(node, encoding=str, method="html")
 
     def class_weight(self, e):
         if self.positive_keywords or self.negative_keywords:
@@ -207,13 +230,16 @@ class TreeDocument(Document):
 def extract(doc, url: str | None = None, reparse=None) -> lxml.html.HtmlElement | None:
     """Return the article element (a <div>) or None when readability finds nothing. `reparse` builds the
     pristine tree again for readability's lenient retry."""
+    rd = TreeDocument(doc, reparse=reparse, url=url)
     try:
-        html = TreeDocument(doc, reparse=reparse, url=url).summary(html_partial=True)
+        html = rd.summary(html_partial=True)
     except (Unparseable, RecursionError, ValueError, TypeError):
         return None
-    if not html or not html.strip():
+    node = rd.article
+    if not html or node is None or not (node.text_content().strip() or len(node)):
         return None
-    try:
-        return lxml.html.fragment_fromstring(html, create_parent="div")
-    except Exception:
-        return None
+    if node.tag in ("body", "html"):
+        node.tag = "div"
+    wrapper = lxml.html.Element("div")
+    wrapper.append(node)
+    return wrapper
