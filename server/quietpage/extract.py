@@ -18,7 +18,12 @@ from readability.readability import REGEXES, Unparseable
 
 logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
 
-_STRIP = "//script | //style | //noscript | //template | //link | //iframe[not(@src)] | //svg | //object | //embed"
+_STRIP_TAGS = {"script", "style", "noscript", "template", "link", "svg", "object", "embed", "iframe"}
+# one pass over the tree (a union of `//x` paths walks it once per part): what no reader shows, plus
+# styled nodes for the display:none test
+_HIDDEN = ("//*[self::script or self::style or self::noscript or self::template or self::link or self::svg"
+           " or self::object or self::embed or (self::iframe and not(@src)) or @hidden"
+           " or (@aria-hidden='true' and not(.//img)) or @style]")
 
 
 _EMBEDS = "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media') or contains(@class, 'tiktok-embed') or contains(@class, 'bluesky-embed') or contains(@class, 'mastodon-embed')]"
@@ -40,12 +45,14 @@ def prepare(doc) -> None:
                 parent.attrib.pop(attr, None)
             parent.tag = "figure"
             parent = parent.getparent()
-    for el in doc.xpath("//*[@hidden] | //*[@aria-hidden='true'][not(.//img)] | " + _STRIP):
-        if el.getparent() is not None:
-            el.drop_tree()
     dn = REGEXES["displayNoneRe"]
-    for el in doc.xpath("//*[@style]"):
-        if dn.search(el.get("style") or "") and el.getparent() is not None:
+    for el in doc.xpath(_HIDDEN):
+        if el.getparent() is None:
+            continue
+        tag = el.tag
+        if (tag in _STRIP_TAGS and (tag != "iframe" or el.get("src") is None)) or el.get("hidden") is not None \
+                or (el.get("aria-hidden") == "true" and el.find(".//img") is None) \
+                or dn.search(el.get("style") or ""):
             el.drop_tree()
 
 
@@ -94,10 +101,41 @@ def _feature_weight(feature: str) -> int:
     return w
 
 
-@functools.lru_cache(maxsize=8192)
+_TOKEN_BITS: dict[str, int] = {}
+
+
+def _word_automaton():
+    """Both of readability's patterns are plain alternations of lower-case words (case-free): one
+    Aho-Corasick pass over a lowered name finds them 4x faster than the two case-insensitive regexes."""
+    import ahocorasick
+    auto = ahocorasick.Automaton()
+    for bit, key in ((1, "unlikelyCandidatesRe"), (2, "okMaybeItsACandidateRe")):
+        words = REGEXES[key].pattern.split("|")
+        assert all(re.fullmatch(r"[a-z-]+", w) for w in words), key  # a new readability release may change them
+        for w in words:
+            auto.add_word(w, auto.get(w, 0) | bit)
+    auto.make_automaton()
+    return auto
+
+
+_UNLIKELY_WORDS = _word_automaton()
+
+
 def _unlikely(names: str) -> bool:
-    """readability's unlikely-candidate test on "class id"; pages repeat the same names, so cache it."""
-    return bool(REGEXES["unlikelyCandidatesRe"].search(names)) and not REGEXES["okMaybeItsACandidateRe"].search(names)
+    """readability's unlikely-candidate test on "class id". Neither pattern holds a space, so a match lies
+    inside one name: test each name once (pages and sites repeat names, rarely whole class lists)."""
+    bits = 0
+    for tok in names.split():
+        b = _TOKEN_BITS.get(tok)
+        if b is None:
+            b = 0
+            for _end, v in _UNLIKELY_WORDS.iter(tok.lower()):
+                b |= v
+            if len(_TOKEN_BITS) > 100_000:
+                _TOKEN_BITS.clear()
+            _TOKEN_BITS[tok] = b
+        bits |= b
+    return bits == 1
 
 
 # readability's cleaners.clean_attributes, on the tree: width, height, style, *color, background*, o/on
@@ -105,6 +143,10 @@ _BAD_ATTRS = (".//@*[name()='width' or name()='height' or name()='style' or name
               " or starts-with(name(), 'background')"
               " or (substring(name(), string-length(name()) - 4) = 'color'"
               "     and translate(name(), 'abcdefghijklmnopqrstuvwxyz-', '') = '')]")
+
+
+_KEEP_INSIDE = ("pre", "code")             # readability: ancestor-or-self::pre | ancestor-or-self::code
+_KEEP_AROUND = ("main", "article", "math")  # and descendant-or-self::main | article | math
 
 
 class TreeDocument(Document):
@@ -189,8 +231,11 @@ class TreeDocument(Document):
                 continue
             if elem.getparent() is None:
                 continue
-            if not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code") and not elem.xpath(
-                    "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"):
+            if elem.tag in _KEEP_INSIDE or elem.tag in _KEEP_AROUND:
+                continue
+            if any(a.tag in _KEEP_INSIDE for a in elem.iterancestors()):
+                continue
+            if next(elem.iterdescendants(*_KEEP_AROUND), None) is None:
                 elem.drop_tree()
 
     def transform_misused_divs_into_paragraphs(self):
