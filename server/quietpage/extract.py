@@ -19,21 +19,19 @@ from readability.readability import REGEXES, Unparseable
 logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
 
 _STRIP_TAGS = {"script", "style", "noscript", "template", "link", "svg", "object", "embed", "iframe"}
-# one pass over the tree (a union of `//x` paths walks it once per part): what no reader shows, plus
-# styled nodes for the display:none test
-_HIDDEN = ("//*[self::script or self::style or self::noscript or self::template or self::link or self::svg"
-           " or self::object or self::embed or (self::iframe and not(@src)) or @hidden"
-           " or (@aria-hidden='true' and not(.//img)) or @style]")
+# two passes over the tree (a union of `//x` paths walks it once per part): tags no reader shows, found
+# by lxml's C iterator, then nodes hidden by attribute or by style
+_HIDDEN = "//*[@hidden or @aria-hidden='true' or @style]"
 
 
-_EMBEDS = "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media') or contains(@class, 'tiktok-embed') or contains(@class, 'bluesky-embed') or contains(@class, 'mastodon-embed')]"
+_EMBEDS = ("twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed", "mastodon-embed")  # blockquote classes
 
 
 def prepare(doc) -> None:
     """Remove what no reader shows: hidden nodes, scripts, styles, templates. Embedded posts (a quoted
     tweet) are article content: their vendor class names read like share widgets to readability and to
     our DOM rules, so they lose them."""
-    for el in doc.xpath(_EMBEDS):
+    for el in [b for b in doc.iter("blockquote") if any(e in (b.get("class") or "") for e in _EMBEDS)]:
         el.set("class", "embedded-post")
         # wrappers that hold nothing but the post ("social-media-embed") become a plain <figure>: no
         # furniture name, and not a <div> that readability's link-density clean-up would drop
@@ -46,7 +44,7 @@ def prepare(doc) -> None:
             parent.tag = "figure"
             parent = parent.getparent()
     dn = REGEXES["displayNoneRe"]
-    for el in doc.xpath(_HIDDEN):
+    for el in list(doc.iter(*_STRIP_TAGS)) + doc.xpath(_HIDDEN):
         if el.getparent() is None:
             continue
         tag = el.tag
