@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import re
 
-from .textnorm import PUNCT_FOLD, fold, squash, word_count
+from .textnorm import PUNCT_CHARS as _PUNCT_CHARS, PUNCT_FOLD, fold, squash, word_count
 
 _CYRILLIC = re.compile("[\u0370-\u04ff]")  # look-alike letters: let the full fold decide
 
@@ -140,6 +140,7 @@ def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:
     if body is None:
         return []
     out, seen = [], set()
+    limit = max_words * 12
     for t in body.xpath(".//text()[normalize-space()]"):
         el = t.getparent()
         if el is None:
@@ -151,15 +152,18 @@ def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:
         if el in seen or not isinstance(el.tag, str):
             continue
         seen.add(el)
-        if len(t) > max_words * 12:
+        if len(t) > limit:
             continue
         text = el.text_content()
+        if len(text) > limit and len(squash(text)) > limit:
+            continue  # a short text node in a long element (a lead-in before the article's paragraphs)
         if index is not None and not _CYRILLIC.search(text):
             # the rules see folded text: same apostrophes and spaces, compared case-free
-            if not index.any(" ".join(text.translate(PUNCT_FOLD).casefold().split())):
+            low = text.translate(PUNCT_FOLD) if _PUNCT_CHARS.search(text) else text
+            if not index.any(" ".join(low.casefold().split())):
                 continue
         text = squash(text)
-        if text and len(text) <= max_words * 12:
+        if text and len(text) <= limit:
             b = Block(text, el.tag, el)
             if b.words <= max_words:
                 out.append(b)

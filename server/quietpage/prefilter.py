@@ -117,4 +117,17 @@ class LiteralIndex:
         return {k for k, sets in hit.items() if len(sets) == need[k]}
 
     def any(self, low: str) -> bool:
-        return bool(self.keys(low))
+        """Whether some key's literal sets are all hit; stops at the first such key."""
+        if self._auto is None:
+            return bool(self.keys(low))
+        need, by_lit = self.need, self.by_lit
+        hit: dict = {}
+        for _end, x in self._auto.iter(low):
+            for key, i in by_lit[x]:
+                got = hit.get(key)
+                if got is None:
+                    got = hit[key] = set()
+                got.add(i)
+                if len(got) == need[key]:
+                    return True
+        return False

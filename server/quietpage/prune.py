@@ -61,24 +61,21 @@ def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list
     if body is None:
         return gone
     index = ruleset.token_index(keep)
-    # one walk for all token rules; a removed node's subtree is not visited
-    stack = [body]
-    while stack:
-        el = stack.pop()
-        keep_walking = []
-        for child in list(el):
-            if not isinstance(child.tag, str):
-                continue
-            rule = index.match(child) if (child.get("class") or child.get("id")) else None
-            if rule is not None:
-                text = _removable(child, rule, protected)
-                if text is not None:
-                    removals.append(Removal(rule.id, rule.category, "prune", text[:2000] if with_text else ""))
-                    child.drop_tree()
-                    gone.append((child, rule.category))
-                    continue
-            keep_walking.append(child)
-        stack.extend(reversed(keep_walking))
+    # libxml2 lists the named nodes in document order; the index (cached per class list) picks the few a
+    # rule names, and only those are checked for lying inside a node already removed
+    removed = set()
+    for child in body.xpath(".//*[@class or @id]"):
+        rule = index.match(child)
+        if rule is None:
+            continue
+        if removed and any(a in removed for a in child.iterancestors()):
+            continue
+        text = _removable(child, rule, protected)
+        if text is not None:
+            removals.append(Removal(rule.id, rule.category, "prune", text[:2000] if with_text else ""))
+            child.drop_tree()
+            removed.add(child)
+            gone.append((child, rule.category))
     for rule in ruleset.dom_remove:
         if rule.category in keep:
             continue

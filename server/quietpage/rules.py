@@ -13,6 +13,8 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 import lxml.html
+import re
+
 import regex
 from cssselect import GenericTranslator, SelectorError
 
@@ -159,13 +161,15 @@ def signal_text(el) -> str:
     return ((el.text or "")[:200_000]) + " " + (el.get("src") or "")
 
 
-_CAMEL = regex.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SPLIT = regex.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"([a-z0-9])(?=[A-Z])")  # stdlib re: twice as fast as `regex` on these short names
+_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
 def split_name(name: str) -> list[str]:
     """'article-shareBar_top' -> ['article', 'share', 'bar', 'top']: class and id names as words."""
-    return [t for t in _SPLIT.split(_CAMEL.sub("-", name).lower()) if t]
+    if not name.islower():
+        name = _CAMEL.sub(r"\1-", name).lower()
+    return [t for t in _SPLIT.split(name) if t]
 
 
 class TokenIndex:
@@ -200,7 +204,13 @@ class TokenIndex:
             if hit is not None:
                 return hit
         ident = el.get("id")
-        return self._match_names([ident], (cls or "").split() + [ident]) if ident else None
+        if not ident:
+            return None
+        key = (cls, ident)
+        hit = self._by_class.get(key, False)
+        if hit is False:
+            hit = self._by_class[key] = self._match_names([ident], (cls or "").split() + [ident])
+        return hit
 
     def _match_names(self, names: list[str], veto_names: list[str] | None = None) -> Rule | None:
         first = self.first

@@ -15,7 +15,7 @@ _CONFUSABLES = str.maketrans({
     "\u00ad": "", "’": "'", "‘": "'", "ʼ": "'", "`": "'",
 })
 _PUNCT_ONLY = PUNCT_FOLD = {k: v for k, v in _CONFUSABLES.items() if k < 0x370 or k >= 0x2000}
-_PUNCT_CHARS = re.compile("[" + re.escape("".join(map(chr, _PUNCT_ONLY))) + "]")
+PUNCT_CHARS = _PUNCT_CHARS = re.compile("[" + re.escape("".join(map(chr, _PUNCT_ONLY))) + "]")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _CYR = re.compile("[\u0400-\u04ff]")
