@@ -85,8 +85,20 @@ def _clean(text: str) -> str:
     return text.strip()
 
 
+_ODD_WS = re.compile(r"[^\S \n]")  # whitespace other than space and newline (\xa0, \r, tabs...)
+
+
+def _clean_len(text: str) -> int:
+    """len(_clean(text)) without building it: with only spaces and newlines for whitespace, every inner
+    whitespace run becomes one character and the ends are stripped, which is what split/join does. (A tab
+    outside a newline run becomes a space on its own, so tabs take the slow path.)"""
+    if _ODD_WS.search(text):
+        return len(_clean(text))
+    return len(" ".join(text.split()))
+
+
 def _text_length(el) -> int:
-    return len(_clean(el.text_content() or ""))
+    return _clean_len(el.text_content() or "")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -204,8 +216,8 @@ class TreeDocument(Document):
             if parent_node is None:
                 continue
             grand_parent_node = parent_node.getparent()
-            inner_text = _clean(elem.text_content() or "")
-            inner_text_len = len(inner_text)
+            inner_text = elem.text_content() or ""
+            inner_text_len = _clean_len(inner_text)  # _clean changes whitespace only: commas stay
             if inner_text_len < min_len:
                 continue
             if parent_node not in candidates:
@@ -214,7 +226,7 @@ class TreeDocument(Document):
             if grand_parent_node is not None and grand_parent_node not in candidates:
                 candidates[grand_parent_node] = self.score_node(grand_parent_node)
                 ordered.append(grand_parent_node)
-            content_score = 1 + len(inner_text.split(",")) + min((inner_text_len / 100), 3)
+            content_score = 2 + inner_text.count(",") + min((inner_text_len / 100), 3)
             candidates[parent_node]["content_score"] += content_score
             if grand_parent_node is not None:
                 candidates[grand_parent_node]["content_score"] += content_score / 2.0
