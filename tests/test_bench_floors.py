@@ -26,7 +26,7 @@ def test_scrapinghub_floor():
 
 def test_readability_js_floor():
     r = bench.bench_readability_js()
-    assert r["errors"] == 0 and r["quietpage"][2] >= 0.955, r["quietpage"]
+    assert r["errors"] == 0 and r["quietpage"][2] >= 0.965, r["quietpage"]
     assert r["quietpage"][2] >= r["readability-lxml"][2] - 0.01
 
 

@@ -159,6 +159,15 @@ _KEEP_INSIDE = ("pre", "code")             # readability: ancestor-or-self::pre 
 _KEEP_AROUND = ("main", "article", "math")  # and descendant-or-self::main | article | math
 
 
+def _is_list(el, length: int) -> bool:
+    """Readability.js: a list, or a box whose text is more than 90% in lists (nested ones count again)."""
+    if el.tag in ("ul", "ol"):
+        return True
+    if not length:
+        return False
+    return sum(_text_length(x) for x in el.iter("ul", "ol")) / length > 0.9
+
+
 class TreeDocument(Document):
     """A `Document` that starts from a prepared tree instead of a string, with readability's two slowest
     passes rewritten to give the same result without serialising subtrees or regex-testing every node."""
@@ -204,8 +213,132 @@ class TreeDocument(Document):
         return weight
 
     def get_link_density(self, elem):
-        link_length = sum(_text_length(a) for a in elem.findall(".//a"))
+        # Readability.js: a link within the page (a footnote mark, a table of contents) weighs 0.3
+        link_length = sum(_text_length(a) * (0.3 if (a.get("href") or "").startswith("#") and len(a.get("href")) > 1 else 1)
+                          for a in elem.findall(".//a"))
         return float(link_length) / max(_text_length(elem), 1)
+
+    def select_best_candidate(self, candidates):
+        best = super().select_best_candidate(candidates)
+        if best is None or "articleBody" in (best["elem"].get("itemprop") or "").split():
+            return best
+        return self._widen(candidates, best)
+
+    def _widen(self, candidates, best):
+        """Two of Readability.js's steps from the best-scored node up to the article's container: the
+        ancestor shared by three close runners-up (content split over several boxes, a table of rows),
+        then a parent that scores higher still. (Its third, "an only child's parent", lost article text
+        on the scrapinghub and paywall corpora: not taken.)"""
+        top, score = best["elem"], best["content_score"]
+        if score > 0:
+            ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[1:5]
+            alts = [set(c["elem"].iterancestors()) for c in ranked if c["content_score"] / score >= 0.75]
+            if len(alts) >= 3:
+                parent = top.getparent()
+                while parent is not None and parent.tag != "body":
+                    if sum(parent in a for a in alts) >= 3:
+                        top = parent
+                        break
+                    parent = parent.getparent()
+        if top not in candidates:
+            candidates[top] = self.score_node(top)
+        last = candidates[top]["content_score"]
+        threshold = last / 3
+        parent = top.getparent()
+        while parent is not None and parent.tag != "body":
+            if parent not in candidates:
+                parent = parent.getparent()
+                continue
+            parent_score = candidates[parent]["content_score"]
+            if parent_score < threshold:
+                break
+            if parent_score > last:
+                top = parent
+                break
+            last = parent_score
+            parent = parent.getparent()
+        if top not in candidates:
+            candidates[top] = self.score_node(top)
+        return candidates[top]
+
+    def sanitize(self, node, candidates, keep_all_images=False):
+        """readability's conditional clean-up (same tests, same order), with one change from Mozilla's
+        Readability.js: a list, or a container whose text is nearly all lists, is not dropped for its
+        link density alone (reference lists, footnotes, link-rich how-to steps are article text)."""
+        min_len = self.min_text_length
+        for header in self.tags(node, "h1", "h2", "h3", "h4", "h5", "h6"):
+            if self.class_weight(header) < 0 or self.get_link_density(header) > 0.33:
+                header.drop_tree()
+        for elem in self.tags(node, "p"):
+            if REGEXES["callToActionRe"].search(elem.text_content()) and self.get_link_density(elem) > 0.2:
+                elem.drop_tree()
+        for elem in self.tags(node, "form", "textarea"):
+            elem.drop_tree()
+        for elem in self.tags(node, "iframe"):
+            if "src" in elem.attrib and _rd.is_video_url(elem.attrib["src"]):
+                elem.attrib.pop("srcdoc", None)
+                elem.text = "VIDEO"
+            else:
+                elem.drop_tree()
+        allowed = self.get_preserved_elements(node)
+        for el in self.reverse_tags(node, "table", "ul", "div", "aside", "header", "footer", "section"):
+            if el in allowed:
+                continue
+            weight = self.class_weight(el)
+            content_score = candidates[el]["content_score"] if el in candidates else 0
+            tag = el.tag
+            if weight + content_score < 0:
+                el.drop_tree()
+                continue
+            if el.text_content().count(",") >= 10:
+                continue
+            counts = {kind: len(el.findall(".//" + kind)) for kind in ("p", "img", "li", "a", "embed", "input")}
+            counts["li"] -= 100
+            counts["input"] -= len(el.findall('.//input[@type="hidden"]'))
+            content_length = _text_length(el)
+            link_density = self.get_link_density(el)
+            if keep_all_images and tag == "div" and counts["img"] >= 1:
+                continue
+            to_remove = False
+            if counts["p"] and counts["img"] > 1 + counts["p"] * 1.3:
+                to_remove = True
+            elif counts["li"] > counts["p"] and tag not in ("ol", "ul"):
+                to_remove = True
+            elif counts["input"] > (counts["p"] / 3):
+                to_remove = True
+            elif content_length < min_len and counts["img"] == 0:
+                to_remove = True
+            elif content_length < min_len and counts["img"] > 2:
+                to_remove = True
+            elif weight < 25 and link_density > (
+                    0.25 if tag in ("ul", "section") and el.xpath("ancestor::main | ancestor::article") else 0.2):
+                to_remove = not _is_list(el, content_length)
+            elif weight >= 25 and link_density > 0.5:
+                to_remove = True
+            elif (counts["embed"] == 1 and content_length < 75) or counts["embed"] > 1:
+                to_remove = True
+            elif not content_length:
+                to_remove = True
+                # readability keeps an empty box between long neighbours (and what it holds)
+                siblings = []
+                for sib in el.itersiblings():
+                    n = _text_length(sib)
+                    if n:
+                        siblings.append(n)
+                        break
+                for sib in el.itersiblings(preceding=True):
+                    n = _text_length(sib)
+                    if n:
+                        siblings.append(n)
+                        break
+                if siblings and sum(siblings) > 1000:
+                    to_remove = False
+                    for desnode in self.tags(el, "table", "ul", "div", "section"):
+                        allowed[desnode] = True
+            if to_remove:
+                el.drop_tree()
+        self.html = node
+        return self.get_clean_html()
 
     def score_paragraphs(self):
         # readability's own, with the fast `clean`

@@ -1,0 +1,72 @@
+"""extract: readability-lxml on our tree, with the fast passes (same results) and the Readability.js steps we
+adopted (each with the article text it used to lose)."""
+import random
+
+import lxml.html
+import pytest
+
+import quietpage
+from quietpage import extract
+
+SENT = "Researchers described the new method in a long paper published this week in the journal, they said. "
+
+
+def _para(n=3, word="method"):
+    return "<p>" + (SENT.replace("method", word)) * n + "</p>"
+
+
+def test_clean_len_is_the_length_of_readabilitys_clean():
+    rnd = random.Random(7)
+    pieces = ["a", "bc", " ", "  ", "\t", " \t", "\t ", "\n", "\n\n", "\xa0", "\r", ",", " " * 300, "\u2009", "x y"]
+    for _ in range(20000):
+        s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40)))
+        assert extract._clean_len(s) == len(extract._clean(s)), repr(s)
+
+
+def test_prepare_drops_what_no_reader_shows_and_keeps_the_rest():
+    doc = lxml.html.document_fromstring(
+        "<html><body><p>kept</p><script>x()</script><div hidden>h</div><div style='display: none'>n</div>"
+        "<span aria-hidden='true'>a</span><span aria-hidden='true'><img src='i.png'></span>"
+        "<iframe src='https://www.youtube.com/embed/x'></iframe><iframe></iframe><p style='color:red'>red</p>"
+        "</body></html>")
+    extract.prepare(doc)
+    body = doc.find("body")
+    assert body.text_content() == "keptred"
+    assert [e.tag for e in body] == ["p", "span", "iframe", "p"]
+
+
+def test_article_comes_back_as_a_tree_without_presentational_attributes():
+    page = f"<html><body><div id='story'>{_para()}<p style='color:red' width='3' title='t'>{SENT * 2}</p></div></body></html>"
+    article = extract.extract(lxml.html.document_fromstring(page))
+    assert article.tag == "div"
+    styled = article.xpath(".//p[@title]")[0]
+    assert styled.get("style") is None and styled.get("width") is None
+
+
+def test_a_reference_list_dense_with_links_survives():
+    """Readability.js keeps a list (or a box that is nearly all list) whatever its link density;
+    readability-lxml dropped Wikipedia's references this way."""
+    refs = "".join(f"<li><a href='#cite-{i}'>^</a> <a href='https://example.org/{i}'>Source title number {i}</a>. "
+                   f"Publisher {i}. Retrieved 2021.</li>" for i in range(12))
+    page = (f"<html><body><main><div class='body'>{_para()}{_para(word='result')}{_para(word='study')}"
+            f"<div class='reflist'><ol class='references'>{refs}</ol></div></div></main></body></html>")
+    text = quietpage.clean(page).text
+    assert "Source title number 11" in text and SENT.strip() in text
+
+
+def test_an_article_split_over_several_boxes_is_taken_whole():
+    """Readability.js: when three runners-up score close to the best node, their common ancestor is
+    the article (page builders put each section of the text in its own box)."""
+    boxes = "".join(f"<section><div class='box'>{_para(4, word=w)}{_para(4, word=w)}</div></section>"
+                    for w in ("alpha", "beta", "gamma", "delta"))
+    page = f"<html><body><div class='wrap'>{boxes}</div><div class='footer'>Contact us</div></body></html>"
+    text = quietpage.clean(page).text
+    for w in ("alpha", "beta", "gamma", "delta"):
+        assert f"the new {w} in" in text
+
+
+@pytest.mark.parametrize("href,weight", [("#fn1", 0.3), ("https://example.org/a", 1.0), ("#", 1.0)])
+def test_links_within_the_page_weigh_less_in_link_density(href, weight):
+    el = lxml.html.fragment_fromstring(f"<p>{'x' * 90}<a href='{href}'>{'y' * 10}</a></p>")
+    doc = extract.TreeDocument(el)
+    assert doc.get_link_density(el) == pytest.approx(10 * weight / 100)
