@@ -28,6 +28,9 @@ def html(inner, lang="en"):
      "dollars on the slogan, and it shows <a href='https://t.co/x'>https://t.co/x</a></p>— Dianna (@dianna) "
      "<a href='https://twitter.com/d/status/1'>November 18, 2019</a></blockquote></div>",
      "The state spent nearly half a million dollars on the slogan, and it shows"),
+    # a caption with a slash in it ("signup/login") is not a "Name/Agency" photo credit
+    ("<figure><img src='a.png'><figcaption>New signup/login call-to-action in the Pocket doorhanger</figcaption></figure>",
+     "New signup/login call-to-action in the Pocket doorhanger"),
     # a quoted tweet in the story is content
     ("<blockquote class='twitter-tweet'><p>Yes this is real and the state spent half a million dollars on it</p>"
      "— Dianna (@dianna) November 18, 2019</blockquote>", "Yes this is real and the state spent half a million dollars on it"),
