@@ -5,7 +5,6 @@ from __future__ import annotations
 import regex
 
 from .result import Paywall, Signal
-from .prefilter import LiteralIndex
 from .rules import RuleSet, signal_text
 from .textnorm import squash
 
@@ -30,8 +29,10 @@ def _parts(obj):
 
 
 def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset,
-                   metas: dict | None = None, source: str | None = None) -> tuple[list[Signal], list[str]]:
-    """Signals from structured data, meta tags and vendor markup; plus the protected selectors."""
+                   metas: dict | None = None, source: str | None = None,
+                   named: list | None = None) -> tuple[list[Signal], list[str]]:
+    """Signals from structured data, meta tags and vendor markup; plus the protected selectors.
+    `named`: the page's elements that have a class or an id (one XPath pass the engine shares)."""
     sig: list[Signal] = []
     selectors: list[str] = []
     for o in lds:
@@ -53,10 +54,10 @@ def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset,
     kind = {"metered": "metered", "locked": "hard", "free": "free"}.get(tier)
     if kind:
         sig.append(Signal("meta", "article:content_tier", kind, tier))
-    present = _needle_index(ruleset).keys(source) if source is not None else None
-    for i, rule in enumerate(ruleset.dom_signal):
-        if present is not None and i not in present and needles(rule):
-            continue  # none of the rule's names occurs in the page source: no document scan
+    names = _names(named) if named is not None else None
+    for rule in ruleset.dom_signal:
+        if source is not None and not _may_match(rule, names, source):
+            continue  # none of the rule's names is on the page: no document scan
         try:
             els = rule.xpath(doc)
         except Exception:
@@ -85,29 +86,40 @@ def needles(rule) -> tuple | None:
     return tuple(out)
 
 
-def _variants(rule, n: str) -> set[str]:
-    """Spellings to look for in the raw source. Class and id names match case-sensitively, so the name
-    itself; a pattern's literal (casefolded) in the cases text is written in. Lowering the whole source
-    instead costs ~0.5 ms a page."""
-    if not rule.lits:
-        return {n}
-    return {n, n.upper(), n.capitalize(), n.title()}
+_PART = regex.compile(r"([.#]|\[)((?:[\w-]|\\.){3,})")
 
 
-_NEEDLE_INDEXES: dict[int, tuple] = {}
+def _names(named: list) -> tuple[set, set]:
+    """Class names and ids on the page."""
+    classes, ids, seen = set(), set(), set()
+    for el in named:
+        c = el.get("class")
+        if c and c not in seen:
+            seen.add(c)
+            classes.update(c.split())
+        i = el.get("id")
+        if i:
+            ids.add(i)
+    return classes, ids
 
 
-def _needle_index(ruleset: RuleSet) -> LiteralIndex:
-    """One Aho-Corasick pass over the source tells which vendor rules could find anything."""
-    got = _NEEDLE_INDEXES.get(id(ruleset))
-    if got is None or got[0] is not ruleset:
-        reqs = {}
-        for i, rule in enumerate(ruleset.dom_signal):
-            need = needles(rule)
-            if need:
-                reqs[i] = (tuple(sorted({v for n in need for v in _variants(rule, n)})),)
-        got = _NEEDLE_INDEXES[id(ruleset)] = (ruleset, LiteralIndex(reqs))
-    return got[1]
+def _may_match(rule, names: tuple[set, set] | None, source: str) -> bool:
+    """Could the vendor rule find anything? Its pattern's literals must be in the source (in one of the
+    cases text is written in); its selector's class names and ids on an element, an attribute name in
+    the source. Conservative: True whenever it cannot tell. (Searching the whole source for every
+    name cost ~1 ms a page.)"""
+    if rule.lits:
+        return any(v in source for n in rule.lits for v in {n, n.upper(), n.capitalize(), n.title()})
+    if needles(rule) is None:
+        return True
+    for part in rule.selector.split(","):
+        for kind, name in _PART.findall(part):
+            if names is None or kind == "[":
+                if name in source:
+                    return True
+            elif name in (names[0] if kind == "." else names[1]):
+                return True
+    return False
 
 
 def protected_nodes(doc, selectors: list[str]) -> set:

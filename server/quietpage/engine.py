@@ -99,7 +99,8 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     lds = metadata.json_ld(doc)
     # detect (markup) before anything is removed
     metas = metadata.meta_index(doc)
-    signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories, metas, text)
+    named = doc.xpath("//*[@class or @id]")  # one pass, shared by detect and prune
+    signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories, metas, text, named)
     res.__dict__.update(metadata.collect(doc, lds, url, metas=metas))
     prepare(doc)
     protected = detect.protected_nodes(doc, selectors) if selectors else set()
@@ -108,7 +109,8 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
         anchor.anchor(doc, [metas.get("og:title", ""), doc.findtext(".//title") or ""], res.removed,
                       opts.include_removed_text)
     if opts.prune:
-        gone = prune.prune(doc, ruleset, opts.keep_categories, protected, res.removed, opts.include_removed_text)
+        gone = prune.prune(doc, ruleset, opts.keep_categories, protected, res.removed, opts.include_removed_text,
+                           named)
         # gate text in pruned boxes still evidences the paywall's kind (share bars and credits don't)
         pruned_blocks = [b for el, cat in gone if cat in _EVIDENCE for b in blk.from_tree(el)]
     # gate text that readability will leave out still tells the paywall's kind: keep short blocks

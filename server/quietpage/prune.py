@@ -25,6 +25,16 @@ def _removable(el, rule, protected: set) -> str | None:
     return text
 
 
+def _in_body(el, body, removed: set) -> bool:
+    """Still in the page's body, and not inside a node already removed?"""
+    for a in el.iterancestors():
+        if a is body:
+            return True
+        if a in removed:
+            return False
+    return False
+
+
 def _shares_line(el) -> bool:
     """Does an inline node share its rendered line with other text (a caption before its credit)?"""
     top = el
@@ -52,7 +62,7 @@ def _shares_line(el) -> bool:
 
 
 def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list[Removal],
-          with_text: bool = True) -> list:
+          with_text: bool = True, named: list | None = None) -> list:
     """Remove every node a DOM rule selects, except nodes that hold protected article text
     (hasPart.cssSelector) and nodes bigger than the rule allows. Returns (node, category) for each removed
     node: their text still counts as paywall evidence."""
@@ -63,12 +73,13 @@ def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list
     index = ruleset.token_index(keep)
     # libxml2 lists the named nodes in document order; the index (cached per class list) picks the few a
     # rule names, and only those are checked for lying inside a node already removed
+    # `named` may come from before the page was prepared: a node is judged only while it is in the body
     removed = set()
-    for child in body.xpath(".//*[@class or @id]"):
+    for child in (body.xpath(".//*[@class or @id]") if named is None else named):
         rule = index.match(child)
         if rule is None:
             continue
-        if removed and any(a in removed for a in child.iterancestors()):
+        if not _in_body(child, body, removed):
             continue
         text = _removable(child, rule, protected)
         if text is not None:
