@@ -104,12 +104,12 @@ def _names(named: list) -> tuple[set, set]:
 
 
 def _may_match(rule, names: tuple[set, set] | None, source: str) -> bool:
-    """Could the vendor rule find anything? Its pattern's literals must be in the source (in one of the
-    cases text is written in); its selector's class names and ids on an element, an attribute name in
-    the source. Conservative: True whenever it cannot tell. (Searching the whole source for every
+    """Could the vendor rule find anything? Its pattern's literals must be in the source (as the pattern
+    writes them, or lower, upper, capitalised or title case); its selector's class names and ids on an
+    element, an attribute name in the source. Conservative: True whenever it cannot tell. (Searching the whole source for every
     name cost ~1 ms a page.)"""
     if rule.lits:
-        return any(v in source for n in rule.lits for v in {n, n.upper(), n.capitalize(), n.title()})
+        return any(v in source for n in rule.lits for v in {n, n.lower(), n.upper(), n.capitalize(), n.title()})
     if needles(rule) is None:
         return True
     for part in rule.selector.split(","):

@@ -62,8 +62,9 @@ def _conj(items) -> list[frozenset]:
     return out
 
 
-def requirements(pattern: str, most: int = 3) -> tuple[tuple[str, ...], ...] | None:
-    """Up to `most` literal sets, each of which must be hit for the pattern to match; None if none."""
+def requirements(pattern: str, most: int = 3, fold: bool = True) -> tuple[tuple[str, ...], ...] | None:
+    """Up to `most` literal sets, each of which must be hit for the pattern to match; None if none.
+    Casefolded, or with `fold=False` as the pattern writes them."""
     items = _parse(pattern)
     if items is None:
         return None
@@ -71,7 +72,7 @@ def requirements(pattern: str, most: int = 3) -> tuple[tuple[str, ...], ...] | N
         sets = _conj(items)
     except Exception:
         return None
-    uniq = {frozenset(x.casefold() for x in s) for s in sets if s}
+    uniq = {frozenset(x.casefold() if fold else x for x in s) for s in sets if s}
     if not uniq:
         return None
     best = sorted(uniq, key=lambda s: -_strength(s))[:most]

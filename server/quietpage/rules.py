@@ -113,6 +113,8 @@ def _compile(rule: Rule) -> Rule:
     if rule.pattern is not None:
         rule.reqs = requirements(rule.pattern)
         rule.lits = rule.reqs[0] if rule.reqs else None
+        if rule.selector is not None and rule.reqs:  # a vendor rule's literals are sought in the raw source
+            rule.lits = requirements(rule.pattern, fold=False)[0]
         try:
             rule.compiled = regex.compile(rule.pattern, regex.V1 if "(?V1)" in rule.pattern else 0)
         except regex.error as e:
