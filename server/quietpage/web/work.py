@@ -10,8 +10,10 @@ from __future__ import annotations
 import codecs
 import json
 import logging
+import pickle
 import re
 import signal
+import struct
 import threading
 import time
 import traceback
@@ -24,7 +26,10 @@ Problem = tuple
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # A JSON body can only yield lone surrogates through \uD800-\uDFFF escapes or raw surrogate bytes
 # (json.loads decodes with surrogatepass): a cheap test on the bytes spares a scan of every string.
-_SURROGATE_IN_JSON = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+# Two patterns, each with a literal head, rather than one alternation: re then skips to the literal
+# (0.17 ms instead of 0.62 ms on the average 180 kB body).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf]")
 REQUEST_FIELDS = ("html", "text", "url", "options")
 
 
@@ -78,7 +83,7 @@ def _from_json(body: bytes) -> dict:
         kw["html"] = html
     else:
         kw["text"] = text
-    if _SURROGATE_IN_JSON.search(body):
+    if _SURROGATE_ESCAPE.search(body) or _SURROGATE_BYTES.search(body):
         for k in ("html", "text", "url"):
             if kw.get(k) is not None:
                 kw[k] = _clean_str(kw[k])
@@ -198,29 +203,73 @@ def _on_alarm(signum, frame):
     raise TimeLimitExceeded()
 
 
-def worker_main(conn, rule_files: tuple[str, ...] = (), time_limit: float | None = None) -> None:
-    """A worker process: warm up, say "ready", then answer one request at a time until the pipe closes.
-    Ctrl-C is ignored (the parent shuts us down by closing the pipe)."""
+# Messages between the dispatcher and a worker are bytes (Connection.send_bytes/recv_bytes), not
+# pickled dicts: a 4-byte length, a small pickled header, then the body as is. Each side copies the
+# body once and never walks it; the pipe carries exactly the request body and the finished JSON.
+_HEAD = struct.Struct("!I")
+
+
+def _pack(head, body: bytes) -> bytes:
+    h = pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL)
+    return b"".join((_HEAD.pack(len(h)), h, body))
+
+
+def _unpack(msg: bytes):
+    n = _HEAD.unpack_from(msg)[0]
+    return pickle.loads(msg[4:4 + n]), msg[4 + n:]
+
+
+def pack_request(spec: dict) -> bytes:
+    """spec (as `handle` takes it, without rule_files: the worker has its own) -> a message."""
+    return _pack((spec["kind"], spec.get("charset"), spec.get("url"), tuple(spec.get("keep") or ())),
+                 spec["body"])
+
+
+def unpack_request(msg: bytes, rule_files: tuple[str, ...] = ()) -> dict:
+    (kind, charset, url, keep), body = _unpack(msg)
+    return {"kind": kind, "body": body, "charset": charset, "url": url, "keep": list(keep),
+            "rule_files": rule_files}
+
+
+def pack_response(out: dict) -> bytes:
+    """`handle`'s answer -> a message: the JSON bytes of a result travel after the header."""
+    if "body" in out:
+        return _pack((out["status"], out.get("ms")), out["body"])
+    return _pack((out["status"], out["code"], out["title"], out["detail"]), b"")
+
+
+def unpack_response(msg: bytes) -> dict:
+    head, body = _unpack(msg)
+    if len(head) == 2:
+        return {"status": head[0], "ms": head[1], "body": body}
+    return {"status": head[0], "code": head[1], "title": head[2], "detail": head[3]}
+
+
+def worker_main(requests, responses, rule_files: tuple[str, ...] = (), time_limit: float | None = None) -> None:
+    """A worker process: warm up, say "ready", then answer one request at a time until the request pipe
+    closes. Ctrl-C is ignored (the parent shuts us down by closing the pipe)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGALRM"):
         signal.signal(signal.SIGALRM, _on_alarm)
     # (no tune_malloc() here: workers stay flat without it, and mmap for every large buffer would
     # cost them ~120 more page faults per page)
     from .. import clean, rules
+    rule_files = tuple(rule_files)
     try:
-        rules.load(tuple(rule_files))
+        rules.load(rule_files)
         clean("<html><body><article><p>" + "Warm up the engine. " * 20 + "</p></article></body></html>")
     except Exception:   # a bad rule file is reported per request, with its message
         pass
-    conn.send("ready")
+    responses.send_bytes(b"ready")
     while True:
         try:
-            spec = conn.recv()
+            msg = requests.recv_bytes()
         except (EOFError, OSError, KeyboardInterrupt):
             return
-        out = handle_limited(spec, time_limit)
+        out = handle_limited(unpack_request(msg, rule_files), time_limit)
+        del msg
         try:
-            conn.send(out)
+            responses.send_bytes(pack_response(out))
         except (OSError, BrokenPipeError):
             return
 
