@@ -13,6 +13,8 @@ Settings (app.config; `quietpage serve` sets them from its flags):
     QUIETPAGE_QUEUE_TIMEOUT    seconds a request may wait for a slot before 503 (15)
     QUIETPAGE_TIME_LIMIT       seconds of engine time per request, in worker processes (20)
     QUIETPAGE_RULE_FILES       extra rule files loaded for every request
+    QUIETPAGE_FAST_PATH        answer plain POST /api/v1/clean requests without Flask's machinery
+                               (True; see fast.py; False sends every request through Flask)
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ DEFAULTS = {
     "QUIETPAGE_QUEUE_TIMEOUT": 15.0,
     "QUIETPAGE_TIME_LIMIT": 20.0,
     "QUIETPAGE_RULE_FILES": (),
+    "QUIETPAGE_FAST_PATH": True,
     "JSON_SORT_KEYS": False,
 }
 
@@ -42,6 +45,7 @@ access_log = logging.getLogger("quietpage.web.access")
 
 def create_app(config: dict | None = None) -> Flask:
     from . import api, problems, security, ui
+    from .fast import FastClean
     from .pool import Dispatcher
 
     app = Flask(__name__, static_folder="static", template_folder="templates")
@@ -79,4 +83,5 @@ def create_app(config: dict | None = None) -> Flask:
                         resp.calculate_content_length() if not resp.is_streamed else "-", ms)
         return resp
 
+    app.wsgi_app = FastClean(app.wsgi_app, app)
     return app

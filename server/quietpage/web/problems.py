@@ -25,9 +25,13 @@ class APIProblem(Exception):
         self.headers = headers or {}
 
 
-def problem_response(status: int, code: str, title: str, detail: str = "", headers: dict | None = None) -> Response:
+def problem_json(status: int, code: str, title: str, detail: str = "") -> bytes:
     body = {"type": PROBLEM_TYPE + code, "title": title, "status": status, "detail": detail, "code": code}
-    resp = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def problem_response(status: int, code: str, title: str, detail: str = "", headers: dict | None = None) -> Response:
+    resp = Response(problem_json(status, code, title, detail), status=status, mimetype="application/problem+json")
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp

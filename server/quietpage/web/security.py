@@ -15,6 +15,9 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 EXTENSION_SCHEMES = ("chrome-extension", "moz-extension")
 _ORIGIN = re.compile(r"^(chrome-extension|moz-extension)://([A-Za-z0-9._-]{1,128})$")
 ALLOW_HEADERS = "Content-Type, Authorization, X-Quietpage-Token"
+EXPOSE_HEADERS = "Retry-After, Server-Timing"
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
+                    ("Cross-Origin-Resource-Policy", "same-origin"))
 # Endpoints anyone who passed the Host/Origin checks may call without the token.
 OPEN_ENDPOINTS = {"api.health", "api.openapi", "ui.index", "static"}
 
@@ -42,18 +45,40 @@ def extension_origin(origin: str, ids: frozenset[str]) -> bool:
     return bool(m) and (not ids or m.group(2).lower() in ids)
 
 
-def _token_ok(expected: str) -> bool:
-    got = request.headers.get("X-Quietpage-Token")
+def token_ok(expected: str, x_token: str | None, authorization: str | None) -> bool:
+    """The token from `X-Quietpage-Token` or `Authorization: Bearer`, compared in constant time."""
+    got = x_token
     if got is None:
-        auth = request.headers.get("Authorization", "")
-        scheme, _, value = auth.partition(" ")
+        scheme, _, value = (authorization or "").partition(" ")
         got = value.strip() if scheme.lower() == "bearer" else None
     return got is not None and hmac.compare_digest(got.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
+def refusal(cfg, environ: dict) -> tuple[str | None, str | None]:
+    """The Host and Origin checks on a WSGI environ: (why it is refused or None, the CORS origin or None).
+    One function for the Flask hook and for the fast path of POST /api/v1/clean (`fast.py`)."""
+    host = environ.get("HTTP_HOST")
+    if not host_allowed(host, cfg["QUIETPAGE_ALLOWED_HOSTS"]):
+        return "forbidden_host", None
+    cors = None
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is not None:
+        if extension_origin(origin, cfg["QUIETPAGE_EXTENSION_IDS"]):
+            cors = origin
+        elif origin != f"{environ.get('wsgi.url_scheme', 'http')}://{host}":   # the service's own page
+            return "forbidden_origin", None
+    # Defence in depth for requests that carry no Origin (a web page's <img>, <script> or link):
+    # browsers mark them with Sec-Fetch-Site. Only a top-level navigation (someone following a
+    # link to the page) may come from another site.
+    if not cors and environ.get("HTTP_SEC_FETCH_SITE") in ("cross-site", "same-site") \
+            and not (environ.get("REQUEST_METHOD") == "GET" and environ.get("HTTP_SEC_FETCH_MODE") == "navigate"):
+        return "forbidden_origin", None
+    return None, cors
+
+
 def _cors(resp: Response, origin: str) -> Response:
     resp.headers["Access-Control-Allow-Origin"] = origin
-    resp.headers["Access-Control-Expose-Headers"] = "Retry-After, Server-Timing"
+    resp.headers["Access-Control-Expose-Headers"] = EXPOSE_HEADERS
     resp.vary.add("Origin")
     return resp
 
@@ -62,25 +87,12 @@ def register(app: Flask) -> None:
     @app.before_request
     def _guard():
         cfg = current_app.config
-        g.cors_origin = None
-        host = request.environ.get("HTTP_HOST")
-        if not host_allowed(host, cfg["QUIETPAGE_ALLOWED_HOSTS"]):
+        why, g.cors_origin = refusal(cfg, request.environ)
+        if why == "forbidden_host":
             return problem_response(403, "forbidden_host", "Forbidden host",
                                     "this service answers only to loopback host names (localhost, "
                                     "127.0.0.1, [::1]) and those allowed with --allow-host")
-        origin = request.headers.get("Origin")
-        if origin is not None:
-            if extension_origin(origin, cfg["QUIETPAGE_EXTENSION_IDS"]):
-                g.cors_origin = origin
-            elif origin != f"{request.scheme}://{host}":   # the service's own page is same-origin
-                return problem_response(403, "forbidden_origin", "Forbidden origin",
-                                        "requests from web pages are refused; only the Quietpage "
-                                        "browser extension may call this service")
-        # Defence in depth for requests that carry no Origin (a web page's <img>, <script> or link):
-        # browsers mark them with Sec-Fetch-Site. Only a top-level navigation (someone following a
-        # link to the page) may come from another site.
-        if not g.cors_origin and request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site") \
-                and not (request.method == "GET" and request.headers.get("Sec-Fetch-Mode") == "navigate"):
+        if why == "forbidden_origin":
             return problem_response(403, "forbidden_origin", "Forbidden origin",
                                     "requests from web pages are refused; only the Quietpage "
                                     "browser extension may call this service")
@@ -98,7 +110,8 @@ def register(app: Flask) -> None:
         if request.method == "OPTIONS":
             return None   # Flask answers with the route's Allow header
         token = cfg.get("QUIETPAGE_TOKEN")
-        g.authenticated = bool(token) and _token_ok(token)
+        g.authenticated = bool(token) and token_ok(token, request.headers.get("X-Quietpage-Token"),
+                                                    request.headers.get("Authorization"))
         if token and not g.authenticated and request.endpoint not in OPEN_ENDPOINTS:
             return problem_response(401, "unauthorized", "Unauthorized",
                                     "this service requires a token: send 'Authorization: Bearer <token>' "
@@ -111,9 +124,8 @@ def register(app: Flask) -> None:
         if origin:
             _cors(resp, origin)
         h = resp.headers
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("Referrer-Policy", "no-referrer")
-        h.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        for k, v in SECURITY_HEADERS:
+            h.setdefault(k, v)
         if request.path.startswith("/api/"):
             h.setdefault("Cache-Control", "no-store")
         return resp
