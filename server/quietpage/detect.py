@@ -2,6 +2,8 @@
 pages, `isAccessibleForFree: false` with a metered tier and the full text served is metered."""
 from __future__ import annotations
 
+import functools
+
 import regex
 
 from .result import Paywall, Signal
@@ -103,13 +105,21 @@ def _names(named: list) -> tuple[set, set]:
     return classes, ids
 
 
+@functools.lru_cache(maxsize=256)
+def _lit_variants(lits: tuple) -> tuple:
+    """The fewest strings to look for: a literal that contains another one adds nothing (each search of
+    a ~100 kB page costs ~60 µs)."""
+    found = {v for n in lits for v in (n, n.lower())}
+    return tuple(sorted(v for v in found if not any(o != v and o in v for o in found)))
+
+
 def _may_match(rule, names: tuple[set, set] | None, source: str) -> bool:
-    """Could the vendor rule find anything? Its pattern's literals must be in the source (as the pattern
-    writes them, or lower, upper, capitalised or title case); its selector's class names and ids on an
-    element, an attribute name in the source. Conservative: True whenever it cannot tell. (Searching the whole source for every
+    """Could the vendor rule find anything? One of its pattern's literals must be in the source (as the
+    pattern writes it, or in lower case: vendors' URLs and config keys); its selector's class names and
+    ids on an element, an attribute name in the source. Conservative: True whenever it cannot tell. (Searching the whole source for every
     name cost ~1 ms a page.)"""
     if rule.lits:
-        return any(v in source for n in rule.lits for v in {n, n.lower(), n.upper(), n.capitalize(), n.title()})
+        return any(v in source for v in _lit_variants(rule.lits))
     if needles(rule) is None:
         return True
     for part in rule.selector.split(","):
