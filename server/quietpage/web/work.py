@@ -18,6 +18,11 @@ import threading
 import time
 import traceback
 
+try:
+    import orjson as _orjson
+except ImportError:   # optional: the json module gives the same answers, a little slower
+    _orjson = None
+
 log = logging.getLogger("quietpage.web")
 
 # (status, code, title, detail)
@@ -49,10 +54,40 @@ def _clean_str(s: str) -> str:
     return s
 
 
+def _has_float(v) -> bool:
+    if isinstance(v, float):
+        return True
+    if isinstance(v, dict):
+        return any(_has_float(x) for x in v.values())
+    if isinstance(v, list):
+        return any(_has_float(x) for x in v)
+    return False
+
+
+def _loads(body: bytes):
+    """json.loads, sped up by orjson where it is installed and gives the same answer: (data, whether
+    the strings may hold lone surrogates).
+
+    orjson parses a 180 kB page in half the time and refuses what the json module reads differently:
+    lone surrogates, NaN and Infinity, numbers out of a double's range, a UTF-8 BOM, UTF-16/32, deep
+    nesting. On its refusal the json module decides (the same answers and messages as without orjson).
+    It reads integers past 64 bits as floats where json gives ints: when a float turns up anywhere,
+    the json module reads the body again (a request has no float unless it sets regex_timeout)."""
+    if _orjson is not None:
+        try:
+            data = _orjson.loads(body)
+        except _orjson.JSONDecodeError:
+            pass
+        else:
+            if not _has_float(data):   # (the page's own string is passed over at once)
+                return data, False
+    return json.loads(body), True
+
+
 def _from_json(body: bytes) -> dict:
     """Returns {"kwargs": ...} for clean(), or {"problem": ...}."""
     try:
-        data = json.loads(body)
+        data, maybe_surrogates = _loads(body)
     except (ValueError, RecursionError) as e:   # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return {"problem": _problem(400, "malformed_json", "Malformed JSON",
                                     f"the body is not valid JSON: {str(e)[:200]}")}
@@ -83,7 +118,7 @@ def _from_json(body: bytes) -> dict:
         kw["html"] = html
     else:
         kw["text"] = text
-    if _SURROGATE_ESCAPE.search(body) or _SURROGATE_BYTES.search(body):
+    if maybe_surrogates and (_SURROGATE_ESCAPE.search(body) or _SURROGATE_BYTES.search(body)):
         for k in ("html", "text", "url"):
             if kw.get(k) is not None:
                 kw[k] = _clean_str(kw[k])
