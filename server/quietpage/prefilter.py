@@ -15,6 +15,9 @@ except ImportError:  # pragma: no cover - Python 3.10
 import re
 
 MIN_LEN = 3
+# a single one of these is rare enough in a short block to be a requirement of its own (prices, credits,
+# arrows and questions in promos); letters need MIN_LEN
+SYMBOLS = frozenset("?!©®™€£¥₹$%»«›‹→←↗|•@#+*=~^")
 _UNICODE_CLASS = re.compile(r"\\[pP]\{[^}]*\}")
 
 
@@ -38,7 +41,7 @@ def _conj(items) -> list[frozenset]:
     run: list[str] = []
 
     def flush():
-        if len(run) >= MIN_LEN:
+        if len(run) >= MIN_LEN or (run and all(c in SYMBOLS for c in run)):
             out.append(frozenset({"".join(run)}))
         run.clear()
 
@@ -47,7 +50,11 @@ def _conj(items) -> list[frozenset]:
             run.append(chr(av))
             continue
         flush()
-        if op is SUBPATTERN:
+        if op is IN:
+            chars = _symbol_class(av)
+            if chars:
+                out.append(chars)
+        elif op is SUBPATTERN:
             out.extend(_conj(av[-1]))
         elif op in (MAX_REPEAT, MIN_REPEAT):
             lo, _hi, sub = av
@@ -60,6 +67,16 @@ def _conj(items) -> list[frozenset]:
                 out.append(frozenset().union(*(max(p, key=_strength) for p in per)))
     flush()
     return out
+
+
+def _symbol_class(items) -> frozenset | None:
+    """A character class made only of listed symbols ([»›→], [€$£]): one of them must be there."""
+    chars = set()
+    for op, av in items:
+        if op is not LITERAL or chr(av) not in SYMBOLS:
+            return None
+        chars.add(chr(av))
+    return frozenset(chars) or None
 
 
 def requirements(pattern: str, most: int = 3, fold: bool = True) -> tuple[tuple[str, ...], ...] | None:

@@ -36,19 +36,24 @@ def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float
              and (r.signal or not signals_only) and (langs is None or not r.lang or r.lang in langs)]
     rules.sort(key=lambda r: -r.max_words)  # long blocks stop early: few rules judge them
     index = ruleset.literal_index
+    # per block, only the rules the prefilter leaves (and those it cannot judge), in the rules' order
+    order = {r.id: i for i, r in enumerate(rules)}
+    by_id = {r.id: r for r in rules}
+    unfiltered = [r for r in rules if r.reqs is None]
+    longest = rules[0].max_words if rules else -1
     for b in blocks:
         if not b.folded:
             continue
         words = b.words
-        if words > rules[0].max_words if rules else True:
+        if words > longest:
             continue
         possible = index.keys(b.folded.casefold())
+        todo = [r for r in unfiltered if words <= r.max_words]
+        if possible:
+            todo += [by_id[k] for k in possible if k in by_id and words <= by_id[k].max_words]
+            todo.sort(key=lambda r: order[r.id])
         heading = b.tag in _HEADINGS and not b.text.rstrip().endswith(":")  # "Bildnachweis:" is a label
-        for r in rules:
-            if words > r.max_words:
-                break
-            if r.reqs is not None and r.id not in possible:
-                continue
+        for r in todo:
             if heading and r.category in _NOT_HEADINGS:
                 continue  # "Add-ons / Web Extensions" as a heading is a section title, not a credit
             if r.search(b.folded, timeout) is not None:
