@@ -10,11 +10,19 @@ from quietpage.textnorm import fold
     (r"(?i)^(?:abo|abonnement)\s+jetzt$", "Abonnement jetzt"),
     (r"(?i)lees\s+verder\s+met\s+(?-i:\p{Lu})\S*", "Lees verder met NRC"),
     (r"(?:x|y)?premium", "Premium"),
+    (r"(?i)^[^.!?]{3,80}\?\s+[^?]{5,200}\s[»›→]\s*$", "Want more science? Read our sister title →"),
+    (r"(?i)^(?:copyright\s*)?(?:©|\(c\))\s*\d{4}", "(C) 2024 Example Media"),
 ])
 def test_literals_are_present_in_matches(pattern, text):
     reqs = prefilter.requirements(pattern)
     low = fold(text).casefold()
     assert reqs is None or all(any(x in low for x in lits) for lits in reqs)
+
+
+def test_rare_symbols_are_requirements_but_letters_need_three():
+    assert prefilter.requirements(r"[€$£]\s?\d+") == (("$", "£", "€"),)
+    assert prefilter.requirements(r"(?i)^a\?$") is None  # "a?" is neither three letters nor all symbols
+    assert prefilter.requirements(r"[a-z]\d") is None
 
 
 def test_optional_parts_give_no_requirement():

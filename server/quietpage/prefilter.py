@@ -93,7 +93,7 @@ def requirements(pattern: str, most: int = 3, fold: bool = True) -> tuple[tuple[
     if not uniq:
         return None
     best = sorted(uniq, key=lambda s: -_strength(s))[:most]
-    return tuple(tuple(sorted(s, key=len)) for s in best)
+    return tuple(tuple(sorted(s, key=lambda x: (len(x), x))) for s in best)
 
 
 class LiteralIndex:
