@@ -30,3 +30,27 @@ def test_keep_related_keeps_teasers():
             f"<article><h1>Harbour plan passes after long night</h1>{BODY}</article>{teaser(1)}</body></html>")
     r = quietpage.clean(html, options={"keep_categories": ["related"]})
     assert not any(x.rule == "structure.other-article" for x in r.removed)
+
+
+def card(i):
+    return f"<article class='preview'><a href='/p{i}'><img src='i{i}.jpg'></a><p>Tiny house number {i}</p></article>"
+
+
+def test_teaser_cards_inside_the_story_go_even_without_a_title_match():
+    html = (f"<html><head><title>Six spa retreats | Site</title></head><body><article><h1>6 spa retreats for winter</h1>"
+            f"{BODY}<section>" + "".join(card(i) for i in range(4)) + "</section></article></body></html>")
+    r = quietpage.clean(html)
+    assert "Paragraph 11" in r.text and "Tiny house" not in r.text
+    assert sum(x.rule == "structure.other-article" for x in r.removed) == 4
+
+
+def test_one_linked_article_inside_the_story_stays():
+    html = (f"<html><head><title>Six spa retreats</title></head><body><article><h1>6 spa retreats for winter</h1>"
+            f"{BODY}{card(1)}</article></body></html>")
+    assert "Tiny house number 1" in quietpage.clean(html).text
+
+
+def test_short_articles_without_a_long_story_around_them_stay():
+    html = ("<html><head><title>Briefs</title></head><body><article><h1>Briefs</h1>"
+            + "".join(card(i) for i in range(4)) + "</article></body></html>")
+    assert not any(x.rule == "structure.other-article" for x in quietpage.clean(html).removed)

@@ -10,6 +10,8 @@ from .textnorm import fold, squash
 _SEPARATORS = regex.compile(r"\s+[|–—·•»:-]\s+")
 _PUNCT = regex.compile(r"[\p{P}\p{S}\s]+")
 MIN_WORDS = 50
+MAX_CARD_WORDS = 40   # an <article> inside the story this short, with a link, is a teaser card...
+MIN_CARDS = 2         # ...when there are at least this many
 
 
 def _norm(s: str) -> str:
@@ -22,10 +24,35 @@ def _title_forms(title: str) -> set[str]:
     return {f for f in forms if len(f) >= 10}
 
 
+def _drop(a, removals: list[Removal], with_text: bool) -> None:
+    text = squash(a.text_content())
+    removals.append(Removal("structure.other-article", "related", "prune", text[:2000] if with_text else ""))
+    a.drop_tree()
+
+
+def _cards(arts: list, removals: list[Removal], with_text: bool) -> None:
+    """Teaser cards set inside a story (a "more stories" grid at its end): several short <article>s with
+    a link each, inside an <article> that is long on its own."""
+    for outer in arts:
+        if outer.getparent() is None:
+            continue
+        inside = [a for a in outer.iterdescendants("article")
+                  if a.find(".//a") is not None and len(a.text_content().split()) <= MAX_CARD_WORDS]
+        if len(inside) < MIN_CARDS:
+            continue
+        own = len(outer.text_content().split()) - sum(len(a.text_content().split()) for a in inside)
+        if own >= MIN_WORDS:
+            for a in inside:
+                if a.getparent() is not None:
+                    _drop(a, removals, with_text)
+
+
 def anchor(doc, titles: list[str], removals: list[Removal], with_text: bool = True) -> None:
     arts = doc.xpath("//article")
     if len(arts) < 2:
         return
+    _cards(arts, removals, with_text)
+    arts = [a for a in arts if a.getparent() is not None]
     forms = set()
     for t in titles:
         if t:
@@ -50,6 +77,4 @@ def anchor(doc, titles: list[str], removals: list[Removal], with_text: bool = Tr
             continue
         if a.find(".//a") is None:  # a teaser links to its story; anything else may be part of ours
             continue
-        text = squash(a.text_content())
-        removals.append(Removal("structure.other-article", "related", "prune", text[:2000] if with_text else ""))
-        a.drop_tree()
+        _drop(a, removals, with_text)
