@@ -5,7 +5,9 @@
 Starts `quietpage serve` (the command users run) on a free port on 127.0.0.1 and sends N requests of
 real scrapinghub pages (bench/corpus/scrapinghub/html/*.html.gz, as UTF-8 JSON like a browser's
 JSON.stringify) from C concurrent clients (keep-alive connections) to 127.0.0.1 only, bounded in
-count and in time. In the same run, in rounds alternating with the service's, it measures the
+count and in time. The clients are real HTTP over TCP, but lean (`Conn`: each request encoded once,
+answers parsed by hand), because they run on the same cores as the service; every answer is read
+in full and must be a 200 with a JSON object, or it counts as a failure. Their CPU is reported. In the same run, in rounds alternating with the service's, it measures the
 engine's in-process speed on the same pages (one process, and one process per core at once), so
 that drifts of a shared machine hit both sides alike. Reports req/s, p50/p95/p99 latency,
 failures, resident memory (server + its worker processes) after warm-up and at the end, and the
