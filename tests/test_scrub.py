@@ -46,3 +46,28 @@ def test_html_run_in_list(tmp_path):
     r = quietpage.clean(html)
     assert "Digital Access" not in r.text and "$15.99" not in r.text and "harbour plan" in r.text
     assert "$2" not in r.content_html
+
+
+PROSE = "<p>" + "Walking after a heavy meal helps digestion and lifts the mood of the whole family, doctors say. " * 2 + "</p>"
+
+
+def _page(link_para, url="https://www.example-health.com/diet/weighing"):
+    html = f"<html><body><article><h1>Eight tips for the holidays</h1>{PROSE}{link_para}<h4>2. Eat at the same time</h4>{PROSE}</article></body></html>"
+    return quietpage.clean(html, url=url)
+
+
+def test_a_paragraph_that_is_one_same_site_link_between_prose_is_a_promo():
+    for href in ("/fitness/walking-to-lose-weight", "https://example-health.com/fitness/walking"):
+        r = _page(f"<p><a href='{href}'>How walking can even help you lose weight</a></p>")
+        assert "How walking can even" not in r.text
+        assert any(x.rule == "structure.headline-link" for x in r.removed)
+
+
+def test_links_to_other_sites_sentences_and_short_links_stay():
+    keeps = ["<p><a href='https://shop.example.org/airpods-pro-2'>Apple AirPods Pro second generation earbuds</a></p>",
+             "<p><a href='/fitness/walking'>Read how walking can even help you lose weight.</a></p>",
+             "<p><a href='/fitness/walking'>Walking helps</a></p>",
+             "<p>Our guide: <a href='/fitness/walking'>how walking can even help you lose weight</a></p>"]
+    for para in keeps:
+        r = _page(para)
+        assert not any(x.rule == "structure.headline-link" for x in r.removed), para

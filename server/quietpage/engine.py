@@ -142,7 +142,7 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
                 langs=langs)
     if opts.scrub:
         kept = scrub.scrub(blocks, ruleset, opts.keep_categories, res.removed, opts.regex_timeout,
-                           opts.include_removed_text, langs, res.title, res.byline)
+                           opts.include_removed_text, langs, res.title, res.byline, url)
         keep_ids = {id(b) for b in kept}
         if len(kept) < len(blocks):
             for b in blocks:

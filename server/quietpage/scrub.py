@@ -3,6 +3,8 @@ for unlimited access."); short blocks ("Smart Quarterly", "₹900", "3 Months") 
 that strong hits anchor. Article prose breaks a run."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import regex
 
 from . import header
@@ -88,14 +90,52 @@ def _caps_link(b: Block) -> bool:
             and not _LOWER.search(b.text))
 
 
+HEADLINE_LINK = Rule(id="structure.headline-link", category="related", source="scrub.py", strength="block",
+                    description="a paragraph that is one link to another page of the same site, worded like a "
+                                "headline, set between paragraphs of prose: a pointer to another story",
+                    matches=["(structural)"])
+_HEADLINE_END = regex.compile(r"[.!:;,\"”»)]\s*$")
+
+
+def _same_site(href: str, host: str | None) -> bool:
+    if not href or href.startswith(("#", "mailto:", "javascript:")):
+        return False
+    if href.startswith("/") and not href.startswith("//"):
+        return True
+    if not href.startswith(("http://", "https://", "//")):
+        return not regex.match(r"[a-z][a-z0-9+.-]*:", href)  # relative: same site
+    if host is None:
+        return False
+    h = urlsplit(href if not href.startswith("//") else "https:" + href).hostname or ""
+    return h == host or h.endswith("." + host) or host.endswith("." + h)
+
+
+def _headline_link(blocks: list[Block], k: int, host: str | None) -> bool:
+    """A whole paragraph that is a single same-site link, 4-16 words with no closing punctuation, after a
+    paragraph of prose and before more article: an inline promo of another story ("How walking helps you
+    lose weight"). Links to other sites (shops, sources) are not taken."""
+    b = blocks[k]
+    if b.tag != "p" or b.link_density < 0.95 or not 4 <= b.words <= 16 or _HEADLINE_END.search(b.text):
+        return False
+    if k == 0 or k + 1 >= len(blocks):
+        return False
+    prev, nxt = blocks[k - 1], blocks[k + 1]
+    if prev.tag != "p" or prev.words < 20 or prev.link_density > 0.3 or nxt.link_density > 0.5:
+        return False
+    links = b.element.findall(".//a") if b.element is not None else []
+    if b.element is not None and b.element.tag == "a":
+        links = [b.element]
+    return len(links) == 1 and _same_site(links[0].get("href") or "", host)
+
+
 def _linky(b: Block) -> bool:
     """A line that is all link; a run of them is a list of stories when its lines read like headlines
     (buttons such as "Learn more" are too short)."""
     return b.link_density >= 0.8 and 2 <= b.words <= 30 and b.tag not in ("h1", "h2", "pre", "td", "th")
 
 
-def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None, str]]:
-    """Return (index, rule, reason) for every block to remove."""
+def decide(blocks: list[Block], keep: frozenset, host: str | None = None) -> list[tuple[int, Rule | None, str]]:
+    """Return (index, rule, reason) for every block to remove. `host`: the page's, for same-site links."""
     out: dict[int, tuple[Rule | None, str]] = {}
     n = len(blocks)
     for i, b in enumerate(blocks):
@@ -106,6 +146,8 @@ def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None,
         for k, b in enumerate(blocks):
             if k not in out and _caps_link(b):
                 out[k] = (CAPS_LINK, "")
+            elif k not in out and _headline_link(blocks, k, host):
+                out[k] = (HEADLINE_LINK, "")
         i = 0
         while i < n:
             j = i
@@ -159,10 +201,11 @@ def decide(blocks: list[Block], keep: frozenset) -> list[tuple[int, Rule | None,
 
 
 def scrub(blocks: list[Block], ruleset: RuleSet, keep: frozenset, removals: list[Removal], timeout: float,
-          with_text: bool = True, langs: frozenset | None = None, title: str = "", byline: str = "") -> list[Block]:
+          with_text: bool = True, langs: frozenset | None = None, title: str = "", byline: str = "",
+          url: str | None = None) -> list[Block]:
     """Mark, decide and return the kept blocks; removals are recorded with their rule and category."""
     match(blocks, ruleset, keep, timeout, langs=langs)
-    drop = decide(blocks, keep)
+    drop = decide(blocks, keep, _host(url))
     taken = {k for k, _r, _w in drop}
     drop += [(k, r, "") for k, r in header.decide(blocks, title, byline, keep).items() if k not in taken]
     drop.sort(key=lambda x: x[0])
@@ -180,6 +223,14 @@ def scrub(blocks: list[Block], ruleset: RuleSet, keep: frozenset, removals: list
         gone.add(k)
         removals.append(Removal(rid, cat, "scrub", b.text[:2000] if with_text else ""))
     return [b for k, b in enumerate(blocks) if k not in gone]
+
+
+def _host(url: str | None) -> str | None:
+    try:
+        h = urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+    return h[4:] if h and h.startswith("www.") else h
 
 
 def text_signals(blocks: list[Block]):
