@@ -126,7 +126,7 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
             prune.prune(d, ruleset, opts.keep_categories, keep_nodes, [], False)
         return d
 
-    article = extract(doc, url, reparse=rebuild)
+    article = extract(doc, url, reparse=rebuild, named=named)
     if opts.prune and _looks_lost(article, prose):
         # readability's scoring is relative: pruning can tip it onto the wrong node. Retry unpruned.
         retry = extract(rebuild(False), url, reparse=lambda: rebuild(False))

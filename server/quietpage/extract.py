@@ -101,6 +101,13 @@ def _text_length(el) -> int:
     return _clean_len(el.text_content() or "")
 
 
+def _link_weight(a) -> float:
+    """A link's text length; Readability.js weighs a link within the page (a footnote mark, a table of
+    contents entry) 0.3."""
+    href = a.get("href") or ""
+    return _text_length(a) * (0.3 if href.startswith("#") and len(href) > 1 else 1)
+
+
 @functools.lru_cache(maxsize=4096)
 def _feature_weight(feature: str) -> int:
     w = 0
@@ -172,10 +179,11 @@ class TreeDocument(Document):
     """A `Document` that starts from a prepared tree instead of a string, with readability's two slowest
     passes rewritten to give the same result without serialising subtrees or regex-testing every node."""
 
-    def __init__(self, tree, reparse=None, **kw):
+    def __init__(self, tree, reparse=None, named=None, **kw):
         super().__init__("", **kw)
         self._pristine = tree
         self._reparse = reparse
+        self._named = named  # the tree's elements with a class or id, listed before it was pruned
         self._parses = 0
 
     def _parse(self, _input):
@@ -212,10 +220,20 @@ class TreeDocument(Document):
                 weight += _feature_weight(feature)
         return weight
 
+    _link_memo = None
+
     def get_link_density(self, elem):
-        # Readability.js: a link within the page (a footnote mark, a table of contents) weighs 0.3
-        link_length = sum(_text_length(a) * (0.3 if (a.get("href") or "").startswith("#") and len(a.get("href")) > 1 else 1)
-                          for a in elem.findall(".//a"))
+        memo = self._link_memo
+        if memo is None:
+            link_length = sum(_link_weight(a) for a in elem.iter("a") if a is not elem)
+        else:  # while scoring (the tree does not change) a link inside two candidates is measured once
+            link_length = 0
+            for a in elem.iter("a"):
+                if a is not elem:
+                    w = memo.get(a)
+                    if w is None:
+                        w = memo[a] = _link_weight(a)
+                    link_length += w
         return float(link_length) / max(_text_length(elem), 1)
 
     def select_best_candidate(self, candidates):
@@ -363,12 +381,19 @@ class TreeDocument(Document):
             candidates[parent_node]["content_score"] += content_score
             if grand_parent_node is not None:
                 candidates[grand_parent_node]["content_score"] += content_score / 2.0
-        for elem in ordered:
-            candidates[elem]["content_score"] *= 1 - self.get_link_density(elem)
+        self._link_memo = {}
+        try:
+            for elem in ordered:
+                candidates[elem]["content_score"] *= 1 - self.get_link_density(elem)
+        finally:
+            self._link_memo = None
         return candidates
 
     def remove_unlikely_candidates(self):
-        for elem in self.html.xpath(".//*[@class or @id]"):
+        # the engine's list (document order) may hold nodes pruned since: they are out of the tree, and
+        # dropping inside them changes nothing in it
+        named = self._named if self._parses == 1 and self._named is not None else None
+        for elem in named if named is not None else self.html.xpath(".//*[@class or @id]"):
             s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
             if len(s) < 2 or not _unlikely(s) or elem.tag in ("html", "body"):
                 continue
@@ -415,10 +440,11 @@ class TreeDocument(Document):
                     child.drop_tree()
 
 
-def extract(doc, url: str | None = None, reparse=None) -> lxml.html.HtmlElement | None:
+def extract(doc, url: str | None = None, reparse=None, named=None) -> lxml.html.HtmlElement | None:
     """Return the article element (a <div>) or None when readability finds nothing. `reparse` builds the
-    pristine tree again for readability's lenient retry."""
-    rd = TreeDocument(doc, reparse=reparse, url=url)
+    pristine tree again for readability's lenient retry; `named` lists the tree's elements that have a
+    class or id (in document order), saving readability a pass."""
+    rd = TreeDocument(doc, reparse=reparse, url=url, named=named)
     try:
         html = rd.summary(html_partial=True)
     except (Unparseable, RecursionError, ValueError, TypeError):
