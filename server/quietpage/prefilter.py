@@ -16,8 +16,8 @@ import re
 
 MIN_LEN = 3
 # a single one of these is rare enough in a short block to be a requirement of its own (prices, credits,
-# arrows and questions in promos); letters need MIN_LEN
-SYMBOLS = frozenset("?!©®™€£¥₹$%»«›‹→←↗|•@#+*=~^")
+# arrows and questions in promos, brackets of tags and template placeholders); letters need MIN_LEN
+SYMBOLS = frozenset("?!©®™€£¥₹$%»«›‹→←↗|•@#+*=~^{}[]<>")
 _UNICODE_CLASS = re.compile(r"\\[pP]\{[^}]*\}")
 
 
