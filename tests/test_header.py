@@ -42,3 +42,19 @@ def test_a_short_text_may_repeat_itself():
     line = "<p>I would prefer not to, he said again and again to the lawyer in the office.</p>"
     r = quietpage.clean(f"<html><body><article>{line}{line}{P}</article></body></html>")
     assert r.text.count("I would prefer not to") == 2
+
+
+DE = "<p>" + "Nach fast vierzig Jahren könnten zwischen den beiden Orten wieder Züge fahren, sagt die Stadt. " * 3 + "</p>"
+
+
+def test_a_plus_brand_over_the_headline_goes_as_paywall():
+    html = (f"<html lang='de'><body><article><div><span>WZ+</span> <span>Kellbach</span></div>"
+            f"<p>Von Tobias Renner</p>{DE}{DE}</article></body></html>")
+    r = quietpage.clean(html)
+    assert "WZ+" not in r.text and "Nach fast vierzig Jahren" in r.text
+    assert any(x.category == "paywall" and "WZ+" in x.text for x in r.removed)
+
+
+def test_a_plus_brand_inside_the_article_stays():
+    html = f"<html lang='de'><body><article>{DE}<p>SZ Plus</p>{DE}</article></body></html>"
+    assert "SZ Plus" in quietpage.clean(html).text

@@ -65,6 +65,13 @@ def decide(blocks: list[Block], title: str, byline: str, keep: frozenset) -> dic
             out[i] = TITLE
         elif _is_byline(b, byline):
             out[i] = BYLINE
+        else:
+            # a paywall brand over the headline ("WZ+ Kellbach", "SZ Plus"): such labels are judged only in
+            # company of other furniture, and the header zone is that company
+            label = next((r for r in b.hits if r.strength == "run" and r.category == "paywall"
+                          and r.category not in keep), None)
+            if label is not None and b.words <= 5:
+                out[i] = label
     # a headline set below a lead image and its caption starts a header of its own: the byline and
     # dateline lines right under it go too
     for i, b in enumerate(blocks[:MAX_TITLE_POS]):
