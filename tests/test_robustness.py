@@ -26,6 +26,18 @@ def test_bad_input_gives_result_or_typed_error(data):
         assert e.code and e.message
 
 
+@pytest.mark.parametrize("url", ["http://[::1", "http://[broken/x", "https://ex.com:99999/a", "http://a b/", "\x00",
+                                 "javascript:alert(1)", "//cdn.example.com/x", "ftp://x", "a" * 10_000])
+def test_odd_urls_give_result_or_typed_error(url):
+    page = ("<html><body><article><p>" + "Walking after a heavy meal helps digestion, doctors say. " * 4 + "</p>"
+            "<p><a href='http://[x/y'>How walking can even help you lose weight</a></p><h4>More</h4><p>"
+            + "It also lifts the mood of the whole family on long winter evenings. " * 4 + "</p></article></body></html>")
+    try:
+        quietpage.clean(page, url=url).to_dict()
+    except QuietpageError as e:
+        assert "url" in e.message
+
+
 def test_too_large_is_typed():
     with pytest.raises(quietpage.InputTooLarge):
         quietpage.clean("<p>x</p>" * 100, options={"max_bytes": 100})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html as htmllib
 import math
+from urllib.parse import urlsplit
 
 import regex
 
@@ -41,6 +42,11 @@ def clean(html: str | bytes | None = None, *, text: str | None = None, url: str 
     if url is not None and not isinstance(url, str):
         raise NotHTML("url must be a string")
     url = (url or "").strip()[:4096] or None
+    if url is not None:
+        try:
+            urlsplit(url).hostname  # noqa: B018 - raises on what no stage could read ("http://[::1")
+        except ValueError as e:
+            raise NotHTML(f"url is not a valid URL: {e}") from None
     if text is not None:
         if html is not None:
             raise NotHTML("pass html or text, not both")

@@ -106,8 +106,11 @@ def _same_site(href: str, host: str | None) -> bool:
         return not regex.match(r"[a-z][a-z0-9+.-]*:", href)  # relative: same site
     if host is None:
         return False
-    h = urlsplit(href if not href.startswith("//") else "https:" + href).hostname or ""
-    return h == host or h.endswith("." + host) or host.endswith("." + h)
+    try:
+        h = urlsplit(href if not href.startswith("//") else "https:" + href).hostname or ""
+    except ValueError:  # "http://[broken": not a link we can place
+        return False
+    return bool(h) and (h == host or h.endswith("." + host) or host.endswith("." + h))
 
 
 def _headline_link(blocks: list[Block], k: int, host: str | None) -> bool:
