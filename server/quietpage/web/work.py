@@ -198,12 +198,22 @@ def handle(spec: dict) -> dict:
                   "".join(traceback.format_tb(e.__traceback__)).rstrip())
         return _problem(500, "internal_error", "Internal error",
                         "the engine failed on this input; this is a bug, please report it")
-    out = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    return {"status": 200, "body": _dump(result.to_dict()), "ms": (time.perf_counter() - t0) * 1e3}
+
+
+def _dump(obj: dict) -> bytes:
+    """The answer as compact UTF-8 JSON: orjson where it can (4x faster), else the json module (which
+    also takes the lone surrogates orjson refuses, each written as "?")."""
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(obj)
+        except (TypeError, _orjson.JSONEncodeError):
+            pass
+    out = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     try:
-        data = out.encode("utf-8")
+        return out.encode("utf-8")
     except UnicodeEncodeError:
-        data = out.encode("utf-8", "replace")
-    return {"status": 200, "body": data, "ms": (time.perf_counter() - t0) * 1e3}
+        return out.encode("utf-8", "replace")
 
 
 _TITLES = {"empty_input": "Empty input", "not_html": "Not an HTML page", "input_too_large": "Input too large",
