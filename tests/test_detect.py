@@ -50,3 +50,24 @@ def test_teaser_cut_at_a_gate_is_hard_and_truncated():
             "follows, but not very much at all…</p><p>To view the full story, please subscribe</p>")
     r = quietpage.clean(page(body=body))
     assert r.paywall.kind == "hard" and r.paywall.truncated
+
+
+MODAL = ("<div class='modal' aria-hidden='true'><p>Create a free account to keep reading this story and every other "
+         "story on the site.</p><a href='/register'>Register for free</a></div>")
+
+
+def test_gate_sentence_in_a_hidden_modal_tells_the_kind():
+    r = quietpage.clean(page(extra_body=MODAL))
+    assert r.paywall.kind == "registration"
+    assert any(s.source == "hidden" for s in r.paywall.signals)
+    assert "Create a free account" not in r.text
+
+
+def test_hidden_buttons_alone_are_no_evidence():
+    r = quietpage.clean(page(extra_body="<div hidden><a href='/register'>Register for free</a></div>"))
+    assert r.paywall.kind == "none"
+
+
+def test_a_page_that_declares_itself_free_overrules_hidden_gate_text():
+    r = quietpage.clean(page(extra_head='<meta property="article:content_tier" content="free">', extra_body=MODAL))
+    assert r.paywall.kind == "none"

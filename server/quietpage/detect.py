@@ -153,6 +153,9 @@ def verdict(signals: list[Signal], words: int, ends_cut: bool, protected_words: 
         kinds.setdefault((s.source, s.kind), []).append(s)
     has = lambda src, kind: (src, kind) in kinds
     text_kind = next((k for k in ("metered", "registration", "hard") if has("text", k)), None)
+    if text_kind is None and not (has("meta", "free") or has("json-ld", "free")):
+        # gate text hidden until a script shows it tells the kind, unless the page says it is free
+        text_kind = next((k for k in ("metered", "registration", "hard") if has("hidden", k)), None)
     meta_kind = next((k for k in ("metered", "hard") if has("meta", k)), None)
     ld_reg = has("json-ld", "registration")
     ld_false = has("json-ld", "any") or ld_reg

@@ -16,6 +16,7 @@ from .result import Paywall, Result, Signal
 from .textnorm import nfc, word_count
 
 WORDS_PER_MINUTE = 230
+MIN_HIDDEN_WORDS = 6  # hidden gate text counts as a sentence, not as a button
 _EVIDENCE = {"meter", "paywall", "login", "pricing", "plan-benefits", "support", "newsletter", "consent",
              "placeholder"}
 _ENDS_CUT = regex.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
@@ -74,8 +75,8 @@ def _finish(res: Result, kept: list[blk.Block], signals: list[Signal], opts: Opt
     return res
 
 
-def _text_signals(blocks: list[blk.Block]) -> list[Signal]:
-    return [Signal("text", r.id, r.signal, b.text[:160]) for r, b in scrub.text_signals(blocks)]
+def _text_signals(blocks: list[blk.Block], source: str = "text") -> list[Signal]:
+    return [Signal(source, r.id, r.signal, b.text[:160]) for r, b in scrub.text_signals(blocks)]
 
 
 def _clean_text(text: str, url, opts: Options, ruleset) -> Result:
@@ -108,7 +109,7 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     named = doc.xpath("//*[@class or @id]")  # one pass, shared by detect and prune
     signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories, metas, text, named)
     res.__dict__.update(metadata.collect(doc, lds, url, metas=metas))
-    prepare(doc)
+    hidden = prepare(doc)
     protected = detect.protected_nodes(doc, selectors) if selectors else set()
     pruned_blocks = []
     if opts.prune and "related" not in opts.keep_categories:
@@ -121,6 +122,10 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
         pruned_blocks = [b for el, cat in gone if cat in _EVIDENCE for b in blk.from_tree(el)]
     # gate text that readability will leave out still tells the paywall's kind: keep short blocks
     page_blocks = blk.short_blocks(doc.find("body"), index=ruleset.signal_index)
+    # a gate's modal waits hidden until a script shows it: its sentences (not its buttons: site-wide login
+    # modals hide those too) are evidence, which a page that declares itself free overrules
+    hidden_blocks = [b for el in hidden for b in blk.short_blocks(el, index=ruleset.signal_index)
+                     if b.words >= MIN_HIDDEN_WORDS]
     hidden_words = sum(_words(n) for n in protected) if selectors else -1
     prose = _prose_words(doc)
 
@@ -144,8 +149,8 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
         return res
     blocks = blk.from_tree(article)
     langs = language.detect((b.text for b in blocks), res.lang)
-    scrub.match(pruned_blocks + page_blocks, ruleset, frozenset(), opts.regex_timeout, signals_only=True,
-                langs=langs)
+    scrub.match(pruned_blocks + page_blocks + hidden_blocks, ruleset, frozenset(), opts.regex_timeout,
+                signals_only=True, langs=langs)
     if opts.scrub:
         kept = scrub.scrub(blocks, ruleset, opts.keep_categories, res.removed, opts.regex_timeout,
                            opts.include_removed_text, langs, res.title, res.byline, url)
@@ -158,7 +163,8 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     else:
         kept = blocks
     res.content_html = sanitize.sanitize(article, url)
-    return _finish(res, kept, signals + _text_signals(pruned_blocks + page_blocks + blocks), opts, hidden_words)
+    return _finish(res, kept, signals + _text_signals(pruned_blocks + page_blocks + blocks)
+                   + _text_signals(hidden_blocks, "hidden"), opts, hidden_words)
 
 
 def _words(el) -> int:

@@ -27,10 +27,11 @@ _HIDDEN = "//*[@hidden or @aria-hidden='true' or @style]"
 _EMBEDS = ("twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed", "mastodon-embed")  # blockquote classes
 
 
-def prepare(doc) -> None:
+def prepare(doc) -> list:
     """Remove what no reader shows: hidden nodes, scripts, styles, templates. Embedded posts (a quoted
     tweet) are article content: their vendor class names read like share widgets to readability and to
-    our DOM rules, so they lose them."""
+    our DOM rules, so they lose them. Returns the hidden nodes (not scripts and styles): a gate's modal
+    waits hidden until the page's script shows it, and its text still tells the paywall's kind."""
     for el in [b for b in doc.iter("blockquote") if any(e in (b.get("class") or "") for e in _EMBEDS)]:
         el.set("class", "embedded-post")
         # wrappers that hold nothing but the post ("social-media-embed") become a plain <figure>: no
@@ -44,6 +45,7 @@ def prepare(doc) -> None:
             parent.tag = "figure"
             parent = parent.getparent()
     dn = REGEXES["displayNoneRe"]
+    hidden = []
     for el in list(doc.iter(*_STRIP_TAGS)) + doc.xpath(_HIDDEN):
         if el.getparent() is None:
             continue
@@ -52,6 +54,9 @@ def prepare(doc) -> None:
                 or (el.get("aria-hidden") == "true" and el.find(".//img") is None) \
                 or dn.search(el.get("style") or ""):
             el.drop_tree()
+            if tag not in _STRIP_TAGS or tag == "template":
+                hidden.append(el)
+    return hidden
 
 
 _BLOCKISH = ("blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul")  # readability's divToPElementsRe

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class Signal:
-    source: str        # "json-ld", "vendor", "meta", "text", "structure"
+    source: str        # "json-ld", "vendor", "meta", "text", "hidden" (gate text in a hidden node), "structure"
     rule: str          # rule id or field name
     kind: str          # the paywall kind it evidences: metered | hard | registration | any | free
     detail: str = ""
