@@ -38,6 +38,21 @@ def test_a_long_block_repeated_in_a_row_goes_once():
     assert any(x.rule == "structure.repeat" for x in r.removed)
 
 
+def test_two_captions_repeated_as_a_pair_go_once():
+    a = "<p>In this photograph taken on Sunday a long row of unsold cars sits at a dealership lot in town.</p>"
+    b = "<p>The defence minister, left, shakes hands with his counterpart at the ministry in the capital today.</p>"
+    r = quietpage.clean(page(a + b + a + b + P * 8))
+    assert r.text.count("unsold cars") == 1 and r.text.count("shakes hands") == 1
+
+
+def test_long_blocks_repeated_apart_stay():
+    a = "<p>In this photograph taken on Sunday a long row of unsold cars sits at a dealership lot in town.</p>"
+    prose = [f"<p>Paragraph {i}: the council met again to debate the harbour plan, its costs and its many critics.</p>"
+             for i in range(10)]
+    r = quietpage.clean(page(a + prose[0] + a + "".join(prose[1:])))
+    assert r.text.count("unsold cars") == 2
+
+
 def test_a_short_text_may_repeat_itself():
     line = "<p>I would prefer not to, he said again and again to the lawyer in the office.</p>"
     r = quietpage.clean(f"<html><body><article>{line}{line}{P}</article></body></html>")

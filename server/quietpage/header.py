@@ -33,6 +33,7 @@ _LONG = 20
 MAX_TITLE_POS = 15
 MIN_REPEAT_WORDS = 12
 MIN_BLOCKS_FOR_REPEATS = 10
+MAX_REPEAT_RUN = 3   # a run of up to this many long blocks repeated right after itself
 _TITLE_TAGS = {"h1", "h2", "h3", "p", "div", "#text"}
 
 
@@ -85,9 +86,18 @@ def decide(blocks: list[Block], title: str, byline: str, keep: frozenset) -> dic
                 break
     # the same long block twice in a row is a rendering artifact (one caption per slide, mobile and
     # desktop copies); a short text that repeats itself on purpose is left alone
+    # (or the same few long blocks twice in a row: a slideshow's captions, then the lead image's again)
     if len(blocks) >= MIN_BLOCKS_FOR_REPEATS:
-        for i in range(1, len(blocks)):
-            b = blocks[i]
-            if i not in out and b.words >= MIN_REPEAT_WORDS and b.folded == blocks[i - 1].folded:
-                out[i] = REPEAT
+        n = len(blocks)
+        for i in range(1, n):
+            if i in out:
+                continue
+            for k in range(1, MAX_REPEAT_RUN + 1):
+                if i - k < 0 or i + k > n:
+                    break
+                first, again = blocks[i - k:i], blocks[i:i + k]
+                if all(a.words >= MIN_REPEAT_WORDS and a.folded == b.folded for a, b in zip(first, again)):
+                    for m in range(i, i + k):
+                        out.setdefault(m, REPEAT)
+                    break
     return out
