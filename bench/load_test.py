@@ -135,14 +135,21 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def tree_rss_kib(pid: int, per: dict | None = None) -> int:
-    """VmRSS of a process and all its descendants (server, forkserver, worker processes)."""
-    total, todo, seen = 0, [pid], set()
+def _tree(pid: int):
+    """A process and all its descendants (server, forkserver, worker processes), each once."""
+    todo, seen = [pid], set()
     while todo:
         p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
+        if p not in seen:
+            seen.add(p)
+            yield p
+            todo += _children(p)
+
+
+def tree_rss_kib(pid: int, per: dict | None = None) -> int:
+    """VmRSS of a process and all its descendants."""
+    total = 0
+    for p in _tree(pid):
         try:
             with open(f"/proc/{p}/status") as f:
                 for line in f:
@@ -152,26 +159,20 @@ def tree_rss_kib(pid: int, per: dict | None = None) -> int:
                             per[p] = int(line.split()[1]) // 1024
         except OSError:
             continue
-        todo += _children(p)
     return total
 
 
 def tree_cpu_seconds(pid: int) -> dict:
     """utime+stime per process of the tree (to see where the CPU goes)."""
-    out, todo, seen = {}, [pid], set()
+    out = {}
     tick = os.sysconf("SC_CLK_TCK")
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
+    for p in _tree(pid):
         try:
             with open(f"/proc/{p}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             out[p] = (int(fields[11]) + int(fields[12])) / tick
         except OSError:
             continue
-        todo += _children(p)
     return out
 
 

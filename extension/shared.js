@@ -95,29 +95,23 @@
     return { ok: true, url: u.protocol + "//" + u.host };
   }
 
-  async function getSettings() {
-    const got = await api.storage.local.get(SETTINGS_KEY);
-    return clampSettings(got && got[SETTINGS_KEY]);
+  // A stored record read through its clamp (bad or missing values become defaults), and a patch
+  // merged into it and stored clamped.
+  async function getStored(key, clamp) {
+    const got = await api.storage.local.get(key);
+    return clamp(got && got[key]);
   }
 
-  async function setSettings(patch) {
-    const cur = await getSettings();
-    const next = clampSettings(Object.assign({}, cur, patch));
-    await api.storage.local.set({ [SETTINGS_KEY]: next });
+  async function setStored(key, clamp, patch) {
+    const next = clamp(Object.assign({}, await getStored(key, clamp), patch));
+    await api.storage.local.set({ [key]: next });
     return next;
   }
 
-  async function getReaderPrefs() {
-    const got = await api.storage.local.get(READER_KEY);
-    return clampReader(got && got[READER_KEY]);
-  }
-
-  async function setReaderPrefs(patch) {
-    const cur = await getReaderPrefs();
-    const next = clampReader(Object.assign({}, cur, patch));
-    await api.storage.local.set({ [READER_KEY]: next });
-    return next;
-  }
+  const getSettings = () => getStored(SETTINGS_KEY, clampSettings);
+  const setSettings = (patch) => setStored(SETTINGS_KEY, clampSettings, patch);
+  const getReaderPrefs = () => getStored(READER_KEY, clampReader);
+  const setReaderPrefs = (patch) => setStored(READER_KEY, clampReader, patch);
 
   function makeError(code, extra) {
     return Object.assign({ code: code, title: "", detail: "", status: 0 }, extra || {});

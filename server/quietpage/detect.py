@@ -71,24 +71,20 @@ def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset,
     return sig, selectors
 
 
-_NEEDLE = regex.compile(r"(?:[.#]|\[)((?:[\w-]|\\.){3,})")
+_NAME = regex.compile(r"([.#]|\[)((?:[\w-]|\\.){3,})")
 
 
-def needles(rule) -> tuple | None:
-    """Strings one of which the page's source must contain for a vendor rule to find anything: its
-    pattern's literals, else the class/id/attribute names of every part of its selector."""
-    if rule.lits:
-        return rule.lits
+@functools.lru_cache(maxsize=256)
+def _selector_names(selector: str) -> tuple | None:
+    """(kind, name) for the class (.), id (#) and attribute ([) names of a selector, read once per
+    selector; None when some comma part names nothing (it could match any page)."""
     out = []
-    for part in rule.selector.split(","):
-        found = _NEEDLE.findall(part)
+    for part in selector.split(","):
+        found = _NAME.findall(part)
         if not found:
             return None
         out.extend(found)
     return tuple(out)
-
-
-_PART = regex.compile(r"([.#]|\[)((?:[\w-]|\\.){3,})")
 
 
 def _names(named: list) -> tuple[set, set]:
@@ -116,19 +112,19 @@ def _lit_variants(lits: tuple) -> tuple:
 def _may_match(rule, names: tuple[set, set] | None, source: str) -> bool:
     """Could the vendor rule find anything? One of its pattern's literals must be in the source (as the
     pattern writes it, or in lower case: vendors' URLs and config keys); its selector's class names and
-    ids on an element, an attribute name in the source. Conservative: True whenever it cannot tell. (Searching the whole source for every
-    name cost ~1 ms a page.)"""
+    ids on an element, an attribute name in the source. Conservative: True whenever it cannot tell.
+    (Searching the whole source for every name cost ~1 ms a page.)"""
     if rule.lits:
         return any(v in source for v in _lit_variants(rule.lits))
-    if needles(rule) is None:
+    found = _selector_names(rule.selector)
+    if found is None:
         return True
-    for part in rule.selector.split(","):
-        for kind, name in _PART.findall(part):
-            if names is None or kind == "[":
-                if name in source:
-                    return True
-            elif name in (names[0] if kind == "." else names[1]):
+    for kind, name in found:
+        if names is None or kind == "[":
+            if name in source:
                 return True
+        elif name in (names[0] if kind == "." else names[1]):
+            return True
     return False
 
 

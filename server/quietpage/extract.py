@@ -228,17 +228,15 @@ class TreeDocument(Document):
     _link_memo = None
 
     def get_link_density(self, elem):
-        memo = self._link_memo
-        if memo is None:
-            link_length = sum(_link_weight(a) for a in elem.iter("a") if a is not elem)
-        else:  # while scoring (the tree does not change) a link inside two candidates is measured once
-            link_length = 0
-            for a in elem.iter("a"):
-                if a is not elem:
-                    w = memo.get(a)
-                    if w is None:
-                        w = memo[a] = _link_weight(a)
-                    link_length += w
+        # while scoring (the tree does not change) a link inside two candidates is measured once
+        memo = self._link_memo if self._link_memo is not None else {}
+        link_length = 0
+        for a in elem.iter("a"):
+            if a is not elem:
+                w = memo.get(a)
+                if w is None:
+                    w = memo[a] = _link_weight(a)
+                link_length += w
         return float(link_length) / max(_text_length(elem), 1)
 
     def select_best_candidate(self, candidates):

@@ -111,10 +111,9 @@ def _compile(rule: Rule) -> Rule:
         rule.phrases = [tuple(split_name(t)) for t in rule.tokens]
         rule.vetoes = [tuple(split_name(t)) for t in rule.unless]
     if rule.pattern is not None:
-        rule.reqs = requirements(rule.pattern)
+        # a vendor rule's literals are sought in the raw source as written; a text rule's in folded text
+        rule.reqs = requirements(rule.pattern, fold=rule.selector is None)
         rule.lits = rule.reqs[0] if rule.reqs else None
-        if rule.selector is not None and rule.reqs:  # a vendor rule's literals are sought in the raw source
-            rule.lits = requirements(rule.pattern, fold=False)[0]
         try:
             rule.compiled = regex.compile(rule.pattern, regex.V1 if "(?V1)" in rule.pattern else 0)
         except regex.error as e:
