@@ -169,13 +169,12 @@ def show(results: dict) -> None:
     line = lambda name, a, b: print(f"{name:44s} {a:>12s} {b:>17s}")
     if "seed" in results:
         for name, who, k, kt, lk, lt, kind, exact in results["seed"]:
-            if who == "quietpage":
-                ours_row = f"{k}/{kt} kept {lk}/{lt} leaked {kind}"
+            if who == "quietpage":  # our row comes first, then the baseline's for the same input
+                ours_row = f"{k}/{kt} kept {lk}/{lt} leaked {kind}{' (exact)' if exact else ''}"
             else:
                 base_row = f"{k}/{kt} kept {lk}/{lt} leaked"
                 line(f"seed {name}", "", "")
-                print(f"    quietpage: {ours_row}{' (exact)' if prev_exact else ''}; readability-lxml: {base_row}")
-            prev_exact = exact
+                print(f"    quietpage: {ours_row}; readability-lxml: {base_row}")
         n = sum(r[7] for r in results["seed"] if r[1] == "quietpage")
         line("seed inputs exact (of 3)", str(n), "0")
     for key, label in (("extraction", "scrapinghub"), ("readability-js", "readability-js pages")):

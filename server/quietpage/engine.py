@@ -9,10 +9,10 @@ import regex
 
 from . import blocks as blk
 from . import anchor, detect, language, metadata, parse, prune, rules, scrub, sanitize
-from .errors import EmptyInput, NotHTML, QuietpageError
+from .errors import NotHTML, QuietpageError
 from .extract import extract, prepare
 from .options import Options
-from .result import Paywall, Result, Signal
+from .result import Result, Signal
 from .textnorm import nfc, word_count
 
 WORDS_PER_MINUTE = 230

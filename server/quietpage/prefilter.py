@@ -5,12 +5,10 @@ from __future__ import annotations
 
 try:  # Python 3.11+
     import re._parser as sre_parse
-    from re._constants import (ASSERT, ASSERT_NOT, AT, BRANCH, GROUPREF, IN, LITERAL, MAX_REPEAT,
-                               MIN_REPEAT, NOT_LITERAL, SUBPATTERN, ANY)
+    from re._constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse
-    from sre_constants import (ASSERT, ASSERT_NOT, AT, BRANCH, GROUPREF, IN, LITERAL, MAX_REPEAT,
-                               MIN_REPEAT, NOT_LITERAL, SUBPATTERN, ANY)
+    from sre_constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
 
 import re
 

@@ -16,7 +16,6 @@ _CONFUSABLES = str.maketrans({
 })
 _PUNCT_ONLY = PUNCT_FOLD = {k: v for k, v in _CONFUSABLES.items() if k < 0x370 or k >= 0x2000}
 PUNCT_CHARS = _PUNCT_CHARS = re.compile("[" + re.escape("".join(map(chr, _PUNCT_ONLY))) + "]")
-_WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _CYR = re.compile("[\u0400-\u04ff]")
 _LAT = re.compile("[A-Za-z]")
