@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import re
 
-from .textnorm import PUNCT_CHARS as _PUNCT_CHARS, PUNCT_FOLD, fold, squash, word_count
+from .textnorm import fold, punct_fold, squash, word_count
 
 _CYRILLIC = re.compile("[\u0370-\u04ff]")  # look-alike letters: let the full fold decide
 
@@ -159,8 +159,7 @@ def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:
             continue  # a short text node in a long element (a lead-in before the article's paragraphs)
         if index is not None and not _CYRILLIC.search(text):
             # the rules see folded text: same apostrophes and spaces, compared case-free
-            low = text.translate(PUNCT_FOLD) if _PUNCT_CHARS.search(text) else text
-            if not index.any(" ".join(low.casefold().split())):
+            if not index.any(" ".join(punct_fold(text).casefold().split())):
                 continue
         text = squash(text)
         if text and len(text) <= limit:

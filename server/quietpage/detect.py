@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+import lxml.etree
 import regex
 
 from .result import Paywall, Signal
@@ -31,10 +32,9 @@ def _parts(obj):
 
 
 def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset,
-                   metas: dict | None = None, source: str | None = None,
-                   named: list | None = None) -> tuple[list[Signal], list[str]]:
+                   metas: dict | None = None, source: str | None = None) -> tuple[list[Signal], list[str]]:
     """Signals from structured data, meta tags and vendor markup; plus the protected selectors.
-    `named`: the page's elements that have a class or an id (one XPath pass the engine shares)."""
+    `source`: the page's HTML, where a vendor rule's literals must occur before its selector runs."""
     sig: list[Signal] = []
     selectors: list[str] = []
     for o in lds:
@@ -56,7 +56,7 @@ def markup_signals(doc, lds: list[dict], ruleset: RuleSet, keep: frozenset,
     kind = {"metered": "metered", "locked": "hard", "free": "free"}.get(tier)
     if kind:
         sig.append(Signal("meta", "article:content_tier", kind, tier))
-    names = _names(named) if named is not None else None
+    names = _names(doc) if source is not None else None
     for rule in ruleset.dom_signal:
         if source is not None and not _may_match(rule, names, source):
             continue  # none of the rule's names is on the page: no document scan
@@ -87,18 +87,13 @@ def _selector_names(selector: str) -> tuple | None:
     return tuple(out)
 
 
-def _names(named: list) -> tuple[set, set]:
-    """Class names and ids on the page."""
-    classes, ids, seen = set(), set(), set()
-    for el in named:
-        c = el.get("class")
-        if c and c not in seen:
-            seen.add(c)
-            classes.update(c.split())
-        i = el.get("id")
-        if i:
-            ids.add(i)
-    return classes, ids
+_CLASSES = lxml.etree.XPath("//@class", smart_strings=False)
+_IDS = lxml.etree.XPath("//@id", smart_strings=False)
+
+
+def _names(doc) -> tuple[set, set]:
+    """Class names and ids on the page, as plain strings from libxml2 (no element proxies)."""
+    return set(" ".join(_CLASSES(doc)).split()), set(_IDS(doc))
 
 
 @functools.lru_cache(maxsize=256)

@@ -107,7 +107,7 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     # detect (markup) before anything is removed
     metas = metadata.meta_index(doc)
     named = doc.xpath("//*[@class or @id]")  # one pass, shared by detect and prune
-    signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories, metas, text, named)
+    signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories, metas, text)
     res.__dict__.update(metadata.collect(doc, lds, url, metas=metas))
     hidden = prepare(doc)
     protected = detect.protected_nodes(doc, selectors) if selectors else set()

@@ -9,6 +9,7 @@ import copy
 import re
 import logging
 
+import lxml.etree
 import lxml.html
 import functools
 
@@ -19,6 +20,7 @@ from readability.readability import REGEXES, Unparseable
 logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
 
 _STRIP_TAGS = {"script", "style", "noscript", "template", "link", "svg", "object", "embed", "iframe"}
+_STRIP_ALWAYS = tuple(sorted(_STRIP_TAGS - {"template", "iframe"}))  # a template's text is evidence; a player stays
 # two passes over the tree (a union of `//x` paths walks it once per part): tags no reader shows, found
 # by lxml's C iterator, then nodes hidden by attribute or by style
 _HIDDEN = "//*[@hidden or @aria-hidden='true' or @style]"
@@ -44,13 +46,16 @@ def prepare(doc) -> list:
                 parent.attrib.pop(attr, None)
             parent.tag = "figure"
             parent = parent.getparent()
+    # libxml2 removes the tags no reader shows (keeping their tails, as drop_tree does) without a Python
+    # proxy per node: pages carry hundreds of <script>, <link> and <svg> nodes
+    lxml.etree.strip_elements(doc, *_STRIP_ALWAYS, with_tail=False)
     dn = REGEXES["displayNoneRe"]
     hidden = []
-    for el in list(doc.iter(*_STRIP_TAGS)) + doc.xpath(_HIDDEN):
+    for el in list(doc.iter("iframe", "template")) + doc.xpath(_HIDDEN):
         if el.getparent() is None:
             continue
         tag = el.tag
-        if (tag in _STRIP_TAGS and (tag != "iframe" or el.get("src") is None)) or el.get("hidden") is not None \
+        if tag == "template" or (tag == "iframe" and el.get("src") is None) or el.get("hidden") is not None \
                 or (el.get("aria-hidden") == "true" and el.find(".//img") is None) \
                 or dn.search(el.get("style") or ""):
             el.drop_tree()

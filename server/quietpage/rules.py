@@ -244,6 +244,7 @@ class RuleSet:
         self.dom_signal = [r for r in self.rules if r.selector and (r.strength == "signal" or r.signal)]
 
         self._indexes: dict[frozenset, TokenIndex] = {}
+        self.match_plans: dict = {}  # scrub's rule lists per settings
         sig = [r for r in self.text if r.signal]
         # one pass over a text tells which rules could match it (their literals occur in it)
         self.literal_index = LiteralIndex({r.id: r.reqs for r in self.text if r.reqs})

@@ -32,16 +32,29 @@ def _is_sentence(b: Block) -> bool:
     return b.words >= 8 and b.link_density < 0.5 and bool(_SENTENCE_END.search(b.text))
 
 
+def _plan(ruleset: RuleSet, keep: frozenset, signals_only: bool, langs: frozenset | None) -> tuple:
+    """The rules that may judge blocks for these settings, longest reach first (long blocks stop early),
+    with their order and ids: worked out once per ruleset and settings, not per call."""
+    plans = ruleset.match_plans
+    key = (keep, signals_only, langs)
+    plan = plans.get(key)
+    if plan is None:
+        rules = [r for r in ruleset.text if (r.category not in keep or r.strength == "signal")
+                 and (r.signal or not signals_only) and (langs is None or not r.lang or r.lang in langs)]
+        rules.sort(key=lambda r: -r.max_words)
+        # per block, only the rules the prefilter leaves (and those it cannot judge), in the rules' order
+        plan = (rules, {r.id: i for i, r in enumerate(rules)}, {r.id: r for r in rules},
+                [r for r in rules if r.reqs is None])
+        if len(plans) > 256:
+            plans.clear()
+        plans[key] = plan
+    return plan
+
+
 def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float, signals_only=False,
           langs: frozenset | None = None) -> None:
-    rules = [r for r in ruleset.text if (r.category not in keep or r.strength == "signal")
-             and (r.signal or not signals_only) and (langs is None or not r.lang or r.lang in langs)]
-    rules.sort(key=lambda r: -r.max_words)  # long blocks stop early: few rules judge them
+    rules, order, by_id, unfiltered = _plan(ruleset, keep, signals_only, langs)
     index = ruleset.literal_index
-    # per block, only the rules the prefilter leaves (and those it cannot judge), in the rules' order
-    order = {r.id: i for i, r in enumerate(rules)}
-    by_id = {r.id: r for r in rules}
-    unfiltered = [r for r in rules if r.reqs is None]
     longest = rules[0].max_words if rules else -1
     for b in blocks:
         if not b.folded:
