@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import regex
 
 from . import blocks as blk
-from . import anchor, detect, language, metadata, parse, prune, rules, scrub, sanitize
+from . import anchor, classnames, detect, language, metadata, parse, prune, rules, scrub, sanitize
 from .errors import NotHTML, QuietpageError
 from .extract import extract, prepare
 from .options import Options
@@ -106,7 +106,6 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     lds = metadata.json_ld(doc)
     # detect (markup) before anything is removed
     metas = metadata.meta_index(doc)
-    named = doc.xpath("//*[@class or @id]")  # one pass, shared by detect and prune
     signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories, metas, text)
     res.__dict__.update(metadata.collect(doc, lds, url, metas=metas))
     hidden = prepare(doc)
@@ -115,9 +114,12 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     if opts.prune and "related" not in opts.keep_categories:
         anchor.anchor(doc, [metas.get("og:title", ""), doc.findtext(".//title") or ""], res.removed,
                       opts.include_removed_text)
+    # one pass over the elements with a class or id, for prune's rules and readability's unlikely test
+    hits, unlikely = classnames.classify(doc.xpath("//body//*[@class or @id]"),
+                                         ruleset.token_index(opts.keep_categories))
     if opts.prune:
         gone = prune.prune(doc, ruleset, opts.keep_categories, protected, res.removed, opts.include_removed_text,
-                           named)
+                           hits)
         # gate text in pruned boxes still evidences the paywall's kind (share bars and credits don't)
         pruned_blocks = [b for el, cat in gone if cat in _EVIDENCE for b in blk.from_tree(el)]
     # gate text that readability will leave out still tells the paywall's kind: keep short blocks
@@ -137,7 +139,7 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
             prune.prune(d, ruleset, opts.keep_categories, keep_nodes, [], False)
         return d
 
-    article = extract(doc, url, reparse=rebuild, named=named)
+    article = extract(doc, url, reparse=rebuild, unlikely=unlikely)
     if opts.prune and _looks_lost(article, prose):
         # readability's scoring is relative: pruning can tip it onto the wrong node. Retry unpruned.
         retry = extract(rebuild(False), url, reparse=lambda: rebuild(False))

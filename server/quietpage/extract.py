@@ -165,6 +165,12 @@ def _unlikely(names: str) -> bool:
     return bits == 1
 
 
+def unlikely_names(cls: str | None, ident: str | None) -> bool:
+    """readability's unlikely-candidate test on an element's class and id."""
+    s = "{} {}".format(cls or "", ident or "")
+    return len(s) >= 2 and _unlikely(s)
+
+
 # readability's cleaners.clean_attributes, on the tree: width, height, style, *color, background*, o/on
 _BAD_ATTRS = (".//@*[name()='width' or name()='height' or name()='style' or name()='o' or name()='on'"
               " or starts-with(name(), 'background')"
@@ -189,11 +195,11 @@ class TreeDocument(Document):
     """A `Document` that starts from a prepared tree instead of a string, with readability's two slowest
     passes rewritten to give the same result without serialising subtrees or regex-testing every node."""
 
-    def __init__(self, tree, reparse=None, named=None, **kw):
+    def __init__(self, tree, reparse=None, unlikely=None, **kw):
         super().__init__("", **kw)
         self._pristine = tree
         self._reparse = reparse
-        self._named = named  # the tree's elements with a class or id, listed before it was pruned
+        self._unlikely = unlikely  # elements whose class or id read as unlikely, listed before pruning
         self._parses = 0
 
     def _parse(self, _input):
@@ -400,10 +406,9 @@ class TreeDocument(Document):
     def remove_unlikely_candidates(self):
         # the engine's list (document order) may hold nodes pruned since: they are out of the tree, and
         # dropping inside them changes nothing in it
-        named = self._named if self._parses == 1 and self._named is not None else None
-        for elem in named if named is not None else self.html.xpath(".//*[@class or @id]"):
-            s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
-            if len(s) < 2 or not _unlikely(s) or elem.tag in ("html", "body"):
+        listed = self._unlikely if self._parses == 1 and self._unlikely is not None else None
+        for elem in listed if listed is not None else self.html.xpath(".//*[@class or @id]"):
+            if not unlikely_names(elem.get("class"), elem.get("id")) or elem.tag in ("html", "body"):
                 continue
             if elem.getparent() is None:
                 continue
@@ -448,11 +453,11 @@ class TreeDocument(Document):
                     child.drop_tree()
 
 
-def extract(doc, url: str | None = None, reparse=None, named=None) -> lxml.html.HtmlElement | None:
+def extract(doc, url: str | None = None, reparse=None, unlikely=None) -> lxml.html.HtmlElement | None:
     """Return the article element (a <div>) or None when readability finds nothing. `reparse` builds the
-    pristine tree again for readability's lenient retry; `named` lists the tree's elements that have a
-    class or id (in document order), saving readability a pass."""
-    rd = TreeDocument(doc, reparse=reparse, url=url, named=named)
+    pristine tree again for readability's lenient retry; `unlikely` lists the tree's elements whose class
+    or id read as unlikely candidates (in document order; see classnames), saving readability a pass."""
+    rd = TreeDocument(doc, reparse=reparse, url=url, unlikely=unlikely)
     try:
         html = rd.summary(html_partial=True)
     except (Unparseable, RecursionError, ValueError, TypeError):

@@ -62,21 +62,21 @@ def _shares_line(el) -> bool:
 
 
 def prune(doc, ruleset: RuleSet, keep: frozenset, protected: set, removals: list[Removal],
-          with_text: bool = True, named: list | None = None) -> list:
+          with_text: bool = True, hits: list | None = None) -> list:
     """Remove every node a DOM rule selects, except nodes that hold protected article text
     (hasPart.cssSelector) and nodes bigger than the rule allows. Returns (node, category) for each removed
-    node: their text still counts as paywall evidence."""
+    node: their text still counts as paywall evidence. `hits`: (node, rule) pairs that classnames found
+    (token rules, document order), or None to find them here."""
     body = doc.find("body")
     gone = []
     if body is None:
         return gone
-    index = ruleset.token_index(keep)
-    # libxml2 lists the named nodes in document order; the index (cached per class list) picks the few a
-    # rule names, and only those are checked for lying inside a node already removed
-    # `named` may come from before the page was prepared: a node is judged only while it is in the body
+    if hits is None:
+        index = ruleset.token_index(keep)
+        hits = ((el, index.match(el)) for el in body.xpath(".//*[@class or @id]"))
+    # the few nodes a rule names are checked for lying inside a node already removed (or outside the body)
     removed = set()
-    for child in (body.xpath(".//*[@class or @id]") if named is None else named):
-        rule = index.match(child)
+    for child, rule in hits:
         if rule is None:
             continue
         if not _in_body(child, body, removed):

@@ -183,6 +183,7 @@ class TokenIndex:
                 self.first.setdefault(ph[0], []).append((ph, r))
         self._cache: dict[str, list[str]] = {}
         self._by_class: dict[str, Rule | None] = {}
+        self.pairs: dict[tuple, tuple] = {}  # classnames.classify's verdicts per (class, id)
 
     def _words(self, name: str) -> list[str]:
         w = self._cache.get(name)
@@ -195,7 +196,10 @@ class TokenIndex:
     def match(self, el) -> Rule | None:
         """The first rule one of the element's class names (then its id) carries; results per class string
         are cached, since pages repeat the same class lists hundreds of times."""
-        cls = el.get("class")
+        return self.match_names(el.get("class"), el.get("id"))
+
+    def match_names(self, cls: str | None, ident: str | None) -> Rule | None:
+        """`match` on an element's class and id attributes."""
         if cls:
             hit = self._by_class.get(cls, False)
             if hit is False:
@@ -204,7 +208,6 @@ class TokenIndex:
                 hit = self._by_class[cls] = self._match_names(cls.split())
             if hit is not None:
                 return hit
-        ident = el.get("id")
         if not ident:
             return None
         key = (cls, ident)
