@@ -238,7 +238,8 @@ class TreeDocument(Document):
 
     _link_memo = None
 
-    def get_link_density(self, elem):
+    def get_link_density(self, elem, length: int | None = None):
+        """readability's link density; `length`: the element's text length when the caller has it."""
         # while scoring (the tree does not change) a link inside two candidates is measured once
         memo = self._link_memo if self._link_memo is not None else {}
         link_length = 0
@@ -248,7 +249,7 @@ class TreeDocument(Document):
                 if w is None:
                     w = memo[a] = _link_weight(a)
                 link_length += w
-        return float(link_length) / max(_text_length(elem), 1)
+        return float(link_length) / max(_text_length(elem) if length is None else length, 1)
 
     def select_best_candidate(self, candidates):
         best = super().select_best_candidate(candidates)
@@ -322,13 +323,14 @@ class TreeDocument(Document):
             if weight + content_score < 0:
                 el.drop_tree()
                 continue
-            if el.text_content().count(",") >= 10:
+            text = el.text_content()
+            if text.count(",") >= 10:
                 continue
             counts = {kind: len(el.findall(".//" + kind)) for kind in ("p", "img", "li", "a", "embed", "input")}
             counts["li"] -= 100
             counts["input"] -= len(el.findall('.//input[@type="hidden"]'))
-            content_length = _text_length(el)
-            link_density = self.get_link_density(el)
+            content_length = _clean_len(text or "")
+            link_density = self.get_link_density(el, content_length)
             if keep_all_images and tag == "div" and counts["img"] >= 1:
                 continue
             to_remove = False
@@ -427,7 +429,7 @@ class TreeDocument(Document):
             children = list(elem)
             paragraph = None
             if elem.text and elem.text.strip():
-                p = lxml.html.fragment_fromstring("<p/>")
+                p = lxml.html.Element("p")
                 p.text = elem.text
                 elem.text = None
                 elem.insert(0, p)
@@ -440,12 +442,12 @@ class TreeDocument(Document):
                     paragraph = None
                     continue
                 if paragraph is None:
-                    paragraph = lxml.html.fragment_fromstring("<p/>")
+                    paragraph = lxml.html.Element("p")
                     child.addprevious(paragraph)
                 paragraph.append(child)
             for pos, child in reversed(list(enumerate(elem))):
                 if child.tail and child.tail.strip():
-                    p = lxml.html.fragment_fromstring("<p/>")
+                    p = lxml.html.Element("p")
                     p.text = child.tail
                     child.tail = None
                     elem.insert(pos + 1, p)
