@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import re
 
+import lxml.etree
+
 from .textnorm import fold, punct_fold, squash, word_count
 
 _CYRILLIC = re.compile("[\u0370-\u04ff]")  # look-alike letters: let the full fold decide
@@ -134,26 +136,17 @@ def remove(block: Block) -> None:
             el.getparent().remove(el)
 
 
+_WITH_TEXT = lxml.etree.XPath("descendant-or-self::*[text()[normalize-space()]]")
+
+
 def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:
     """Short texts anywhere on the page (gate prompts, meters, buttons) without walking it in Python:
-    libxml2 finds the text nodes, and each small parent element becomes one block."""
+    libxml2 finds the elements that hold text of their own, and each small one becomes one block."""
     if body is None:
         return []
-    out, seen = [], set()
+    out = []
     limit = max_words * 12
-    for t in body.xpath(".//text()[normalize-space()]"):
-        el = t.getparent()
-        if el is None:
-            continue
-        if t.is_tail:
-            el = el.getparent()
-            if el is None:
-                continue
-        if el in seen or not isinstance(el.tag, str):
-            continue
-        seen.add(el)
-        if len(t) > limit:
-            continue
+    for el in _WITH_TEXT(body):  # elements with text of their own (or after a child): the page's lines
         text = el.text_content()
         if len(text) > limit and len(squash(text)) > limit:
             continue  # a short text node in a long element (a lead-in before the article's paragraphs)

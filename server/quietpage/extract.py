@@ -21,9 +21,9 @@ logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
 
 _STRIP_TAGS = {"script", "style", "noscript", "template", "link", "svg", "object", "embed", "iframe"}
 _STRIP_ALWAYS = tuple(sorted(_STRIP_TAGS - {"template", "iframe"}))  # a template's text is evidence; a player stays
-# two passes over the tree (a union of `//x` paths walks it once per part): tags no reader shows, found
-# by lxml's C iterator, then nodes hidden by attribute or by style
-_HIDDEN = "//*[@hidden or @aria-hidden='true' or @style]"
+# nodes hidden by attribute or by style, found by their attributes: libxml2 answers `//@x | //@y` in a
+# third of the time of `//*[@x or @y]`
+_HIDDEN = lxml.etree.XPath("//@hidden | //@aria-hidden | //@style")
 
 
 _EMBEDS = ("twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed", "mastodon-embed")  # blockquote classes
@@ -51,9 +51,11 @@ def prepare(doc) -> list:
     lxml.etree.strip_elements(doc, *_STRIP_ALWAYS, with_tail=False)
     dn = REGEXES["displayNoneRe"]
     hidden = []
-    for el in list(doc.iter("iframe", "template")) + doc.xpath(_HIDDEN):
-        if el.getparent() is None:
-            continue
+    last = None
+    for el in list(doc.iter("iframe", "template")) + [a.getparent() for a in _HIDDEN(doc)]:
+        if el is last or el.getparent() is None:
+            continue  # an element with two of the attributes is listed twice in a row
+        last = el
         tag = el.tag
         if tag == "template" or (tag == "iframe" and el.get("src") is None) or el.get("hidden") is not None \
                 or (el.get("aria-hidden") == "true" and el.find(".//img") is None) \
