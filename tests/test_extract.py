@@ -23,6 +23,15 @@ def test_clean_len_is_the_length_of_readabilitys_clean():
         assert extract._clean_len(s) == len(extract._clean(s)), repr(s)
 
 
+def test_clean_is_readabilitys_clean():
+    from readability.readability import clean as rd_clean
+    rnd = random.Random(11)
+    pieces = ["a", " ", "  ", "\t", "\n", " \n ", "\xa0", "\r\n", " " * 254, " " * 255, "\t" * 300, "\n" * 3, "b,"]
+    for _ in range(20000):
+        s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        assert extract._clean(s) == rd_clean(s), repr(s)
+
+
 def test_prepare_drops_what_no_reader_shows_and_keeps_the_rest():
     doc = lxml.html.document_fromstring(
         "<html><body><p>kept</p><script>x()</script><div hidden>h</div><div style='display: none'>n</div>"

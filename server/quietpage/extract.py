@@ -80,8 +80,10 @@ def _has_blockish(el) -> bool:
     return False
 
 
-_LONG_WS = re.compile(r"\s{255,}")
-_NEWLINE = re.compile(r"\s*\n\s*")
+# readability's `\s{255,}` and `\s*\n\s*`, anchored at the start of a whitespace run: a match can only
+# start there (it runs to the run's end), and retrying inside long runs of indentation was quadratic
+_LONG_WS = re.compile(r"(?<!\s)\s{255,}")
+_NEWLINE = re.compile(r"(?<!\s)[^\S\n]*+\n\s*")
 _TABS = re.compile(r"\t|[ \t]{2,}")
 
 
