@@ -5,6 +5,8 @@ import json
 import re
 from urllib.parse import urljoin, urlparse
 
+import lxml.etree
+
 from .textnorm import squash
 
 RTL_LANGS = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ku", "ckb"}
@@ -81,6 +83,20 @@ def _names(v) -> list[str]:
     return []
 
 
+# rel="author", itemprop="author" or a class word "byline", as attributes in document order: libxml2 answers
+# this in a fraction of the time of `//*[...]` with the class test in XPath
+_BYLINE_ATTRS = lxml.etree.XPath("//@rel[.='author'] | //@itemprop[.='author'] | //@class[contains(., 'byline')]")
+_XML_WS = re.compile(r"[ \t\r\n]+")  # XPath's normalize-space splits on these only
+
+
+def _byline_node(doc):
+    """The first element that marks the author's name."""
+    for a in _BYLINE_ATTRS(doc):
+        if a.attrname != "class" or "byline" in _XML_WS.split(a):
+            return a.getparent()
+    return None
+
+
 def collect(doc, lds: list[dict], url: str | None, readability_title: str = "", metas: dict | None = None) -> dict:
     doc_meta = metas if metas is not None else meta_index(doc)
     arts = [o for o in lds if _types(o) & _ARTICLE_TYPES]
@@ -96,9 +112,9 @@ def collect(doc, lds: list[dict], url: str | None, readability_title: str = "", 
         names = _names(art.get("author"))
         byline = ", ".join(dict.fromkeys(squash(n) for n in names if n and not n.startswith("http")))
     if not byline:
-        el = doc.xpath("(//*[@rel='author'] | //*[@itemprop='author'] | //*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')])[1]")
-        if el:
-            byline = squash(el[0].text_content())[:200]
+        el = _byline_node(doc)
+        if el is not None:
+            byline = squash(el.text_content())[:200]
     published = (_meta(doc_meta, "article:published_time", "datePublished", "pubdate", "publishdate", "date", "dc.date")
                  or (art.get("datePublished") if isinstance(art.get("datePublished"), str) else ""))
     if not published:
