@@ -16,6 +16,8 @@ _CONFUSABLES = str.maketrans({
 })
 _PUNCT_ONLY = {k: v for k, v in _CONFUSABLES.items() if k < 0x370 or k >= 0x2000}
 _PUNCT_PAIRS = tuple((chr(k), v) for k, v in _PUNCT_ONLY.items())
+_BULLETS = "✓✔✅☑✗✘•▪►▸■●◆★"
+_BULLET = re.compile("^[" + _BULLETS + r"]+\s*")  # list marks before a line: "✓ Unlimited access" reads as its words
 _WORD = re.compile(r"\w+")
 _CYR = re.compile("[\u0400-\u04ff]")
 _LAT = re.compile("[A-Za-z]")
@@ -39,13 +41,15 @@ def punct_fold(s: str) -> str:
 
 
 def fold(s: str) -> str:
-    """The form rules see: NFC, look-alikes folded (only in mostly-Latin text), whitespace collapsed."""
+    """The form rules see: NFC, look-alikes folded (only in mostly-Latin text), whitespace collapsed, a
+    leading check mark or bullet dropped."""
     s = nfc(s)
     if _CYR.search(s) and len(_LAT.findall(s)) >= len(_CYR.findall(s)):
         s = s.translate(_CONFUSABLES)
     else:
         s = punct_fold(s)
-    return squash(s)
+    s = squash(s)
+    return _BULLET.sub("", s, count=1) if s and s[0] in _BULLETS else s
 
 
 def word_count(s: str) -> int:
