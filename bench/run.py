@@ -99,8 +99,8 @@ def bench_readability_js():
     return {"pages": len(a), "errors": errors, "quietpage": m.prf(a), "readability-lxml": m.prf(b)}
 
 
-def bench_paywall():
-    d = CORPUS / "paywall"
+def bench_paywall(d=None):
+    d = CORPUS / "paywall" if d is None else d
     labels = json.loads((d / "labels.json").read_text(encoding="utf-8"))
     out = {}
     for who in ("quietpage", "readability-lxml"):

@@ -35,3 +35,11 @@ def test_paywall_floor():
     assert r["errors"] == 0
     assert r["remove_recall"] >= 0.95 and r["keep_recall"] >= 0.99, r
     assert r["verdict_accuracy"] >= 0.95 and r["detection_precision"] >= 0.95 and r["detection_recall"] >= 0.90, r
+
+
+def test_paywall_extra_floor():
+    """28 synthetic pages first written as a held-out check (see bench/corpus/README.md)."""
+    r = bench.bench_paywall(bench.CORPUS / "paywall-extra")["quietpage"]
+    assert r["errors"] == 0
+    assert r["remove_recall"] >= 0.96 and r["keep_recall"] >= 0.99, r
+    assert r["verdict_accuracy"] >= 0.95 and r["detection_precision"] >= 0.95 and r["detection_recall"] >= 0.95, r
