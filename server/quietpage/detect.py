@@ -104,7 +104,7 @@ def _lit_variants(lits: tuple, anycase: bool = True) -> tuple:
     return tuple(sorted(v for v in found if not any(o != v and o in v for o in found)))
 
 
-def _may_match(rule, names: tuple[set, set] | None, source: str) -> bool:
+def _may_match(rule, names: tuple[set, set], source: str) -> bool:
     """Could the vendor rule find anything? One of its pattern's literals must be in the source (as the
     pattern writes it, or in lower case: vendors' URLs and config keys); its selector's class names and
     ids on an element, an attribute name in the source. Conservative: True whenever it cannot tell.
@@ -116,7 +116,7 @@ def _may_match(rule, names: tuple[set, set] | None, source: str) -> bool:
     if found is None:
         return True
     for kind, name in found:
-        if names is None or kind == "[":
+        if kind == "[":
             if name in source:
                 return True
         elif name in (names[0] if kind == "." else names[1]):
