@@ -17,11 +17,23 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20)])
 _MARKUP = re.compile(r"<\s*[A-Za-z!/?]")
 _XML_DECL = re.compile(r"^<\?xml[^>]*\?>")
+_tostring = lxml.etree.tostring
+
+
+class Element(lxml.html.HtmlElement):
+    """An HtmlElement whose `text_content` serialises the text in C: the same string in two thirds of the
+    time of lxml.html's XPath `string()` (a new evaluation context per call), and every stage (readability
+    included) asks for hundreds of texts a page."""
+
+    def text_content(self):
+        return _tostring(self, method="text", encoding="unicode", with_tail=False)
+
+
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
-# Every element an HtmlElement, chosen in C: lxml.html's own lookup is a Python call per element proxy
+# Every element one class, chosen in C: lxml.html's own lookup is a Python call per element proxy
 # (~1 ms a page) that only picks form-element subclasses we never use.
 _PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    element=Element, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
     entity=lxml.html.HtmlEntity))
 
 
