@@ -17,6 +17,8 @@ from readability import Document
 from readability import readability as _rd
 from readability.readability import REGEXES, Unparseable
 
+from .parse import _PARSER
+
 logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
 
 _STRIP_TAGS = {"script", "style", "noscript", "template", "link", "svg", "object", "embed", "iframe"}
@@ -256,10 +258,36 @@ class TreeDocument(Document):
         return float(link_length) / max(_text_length(elem) if length is None else length, 1)
 
     def select_best_candidate(self, candidates):
-        best = super().select_best_candidate(candidates)
+        best = self._best_candidate(candidates)
         if best is None or "articleBody" in (best["elem"].get("itemprop") or "").split():
             return best
         return self._widen(candidates, best)
+
+    def _best_candidate(self, candidates):
+        """readability's choice, without formatting a debug line for each of the top five (describe() on
+        every page, though the log is off): the top score, or the first articleBody with few links, or an
+        <article> inside it that holds enough of its text and score."""
+        if not candidates:
+            return None
+        ranked = sorted(candidates.values(), key=lambda x: x["content_score"], reverse=True)
+        best = ranked[0]
+        body = next((c for c in ranked if "articleBody" in (c["elem"].get("itemprop") or "").split()
+                     and self.get_link_density(c["elem"]) <= 0.1), None)
+        if body is not None:
+            best = body
+        inside = set(best["elem"].iterdescendants())
+        nested = next((c for c in ranked if c["elem"].tag == "article" and c["elem"] in inside
+                       and _rd.text_length(c["elem"]) >= 250
+                       and c["content_score"] >= best["content_score"] * 0.25), None)
+        return nested if nested is not None else best
+
+    def get_article(self, candidates, best_candidate, html_partial=False):
+        """readability's, with its output moved into a document of our parser: the fragment it builds
+        belongs to lxml.html's, whose element lookup is a Python call for every node of the article that
+        the later stages touch (and its elements lack our fast `text_content`)."""
+        output = super().get_article(candidates, best_candidate, html_partial)
+        _PARSER.makeelement("div").append(output)
+        return output
 
     def _widen(self, candidates, best):
         """Two of Readability.js's steps from the best-scored node up to the article's container: the
@@ -433,7 +461,7 @@ class TreeDocument(Document):
             children = list(elem)
             paragraph = None
             if elem.text and elem.text.strip():
-                p = lxml.html.Element("p")
+                p = _PARSER.makeelement("p")
                 p.text = elem.text
                 elem.text = None
                 elem.insert(0, p)
@@ -446,12 +474,12 @@ class TreeDocument(Document):
                     paragraph = None
                     continue
                 if paragraph is None:
-                    paragraph = lxml.html.Element("p")
+                    paragraph = _PARSER.makeelement("p")
                     child.addprevious(paragraph)
                 paragraph.append(child)
             for pos, child in reversed(list(enumerate(elem))):
                 if child.tail and child.tail.strip():
-                    p = lxml.html.Element("p")
+                    p = _PARSER.makeelement("p")
                     p.text = child.tail
                     child.tail = None
                     elem.insert(pos + 1, p)
@@ -473,6 +501,6 @@ def extract(doc, url: str | None = None, reparse=None, unlikely=None) -> lxml.ht
         return None
     if node.tag in ("body", "html"):
         node.tag = "div"
-    wrapper = lxml.html.Element("div")
+    wrapper = _PARSER.makeelement("div")
     wrapper.append(node)
     return wrapper
