@@ -55,3 +55,15 @@ def test_rule_examples_pass_the_conjunctive_index():
             f = fold(ex)
             if r.reqs is not None and r.search(f) is not None:
                 assert r.id in rs.literal_index.keys(f.casefold()), (r.id, ex)
+
+
+def test_lookarounds_require_their_words_but_negative_ones_do_not():
+    pat = r"(?i)^(?=.*\bin\s+your\s+inbox\b)(?=.*\bevery\s+(?:monday|friday)\b)"
+    reqs = prefilter.requirements(pat)
+    assert reqs is not None
+    idx = prefilter.LiteralIndex({"r": reqs})
+    assert "r" in idx.keys("the briefing, every friday in your inbox")
+    assert "r" not in idx.keys("every friday the market opens")          # no "in your inbox": rule skipped
+    assert prefilter.requirements(r"(?i)^(?!.*\bunsubscribe\b).*$") is None  # a negative lookahead needs nothing
+    assert prefilter.requirements(r"(?<=\bvia\s)\w+") is None or \
+        all("via" in lits for lits in prefilter.requirements(r"(?<=\bvia\s)\w+"))

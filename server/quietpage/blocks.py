@@ -97,6 +97,11 @@ def _walk(el, flow: _Flow) -> None:
         flow.owner = saved
     else:
         text = el.text_content() if tag != "img" else ""
+        if not len(el):  # a leaf (most inline elements): no blocks or breaks inside, a link only itself
+            if tag == "a":
+                flow.links += len(squash(text))
+            flow.add(text, ("elem", el))
+            return
         if any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS and d.tag not in ("br", "hr")
                for d in el.iterdescendants()):
             # inline element wrapping blocks (an <a> around a <div>): walk it like a container
@@ -166,13 +171,15 @@ EMPTY_CONTAINERS = ("ul", "ol", "dl", "div", "section", "li", "p", "blockquote",
                     "b", "em", "i", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside")
 
 
+_KEPT_EMPTY = ("img", "iframe", "video", "picture")  # media keep their box
+
+
 def drop_empty(root, tags=EMPTY_CONTAINERS) -> None:
     """Elements left without text or media by a removal go too (empty lists, empty paragraphs)."""
     for el in list(root.iter(*tags)):
         if el is root or el.getparent() is None:
             continue
-        if not (el.text_content() or "").strip() and el.find(".//img") is None and el.find(".//iframe") is None \
-                and el.find(".//video") is None and el.find(".//picture") is None:
+        if not (el.text_content() or "").strip() and next(el.iterdescendants(*_KEPT_EMPTY), None) is None:
             el.drop_tree()
 
 

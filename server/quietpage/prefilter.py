@@ -5,10 +5,10 @@ from __future__ import annotations
 
 try:  # Python 3.11+
     import re._parser as sre_parse
-    from re._constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+    from re._constants import ASSERT, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse
-    from sre_constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+    from sre_constants import ASSERT, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
 
 import re
 
@@ -54,6 +54,9 @@ def _conj(items) -> list[frozenset]:
                 out.append(chars)
         elif op is SUBPATTERN:
             out.extend(_conj(av[-1]))
+        elif op is ASSERT:
+            # a positive lookahead or lookbehind matches text too: "(?=.*\\bin your inbox\\b)" needs its words
+            out.extend(_conj(av[1]))
         elif op in (MAX_REPEAT, MIN_REPEAT):
             lo, _hi, sub = av
             if lo >= 1:
