@@ -17,10 +17,12 @@ def _para(n=3, word="method"):
 
 def test_clean_len_is_the_length_of_readabilitys_clean():
     rnd = random.Random(7)
-    pieces = ["a", "bc", " ", "  ", "\t", " \t", "\t ", "\n", "\n\n", "\xa0", "\r", ",", " " * 300, "\u2009", "x y"]
-    for _ in range(20000):
+    from readability.readability import clean as rd_clean
+    pieces = ["a", "bc", " ", "  ", "\t", " \t", "\t ", "\t\t", "\n", "\n\n", "\xa0", "\r", "\r\n", ",", " " * 300,
+              "\u2009", "\u3000", " \xa0 ", "x y", "\t" * 254, " " * 253]
+    for _ in range(30000):
         s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40)))
-        assert extract._clean_len(s) == len(extract._clean(s)), repr(s)
+        assert extract._clean_len(s) == len(extract._clean(s)) == len(rd_clean(s)), repr(s)
 
 
 def test_clean_is_readabilitys_clean():
