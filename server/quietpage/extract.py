@@ -193,8 +193,10 @@ def _unlikely(names: str) -> bool:
     return bits == 1
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def unlikely_names(cls: str | None, ident: str | None) -> bool:
-    """readability's unlikely-candidate test on an element's class and id."""
+    """readability's unlikely-candidate test on an element's class and id (asked twice a page for each
+    listed element: by classnames, then again by readability on the names the element has by then)."""
     s = "{} {}".format(cls or "", ident or "")
     return len(s) >= 2 and _unlikely(s)
 
@@ -299,7 +301,7 @@ class TreeDocument(Document):
             best = body
         inside = set(best["elem"].iterdescendants())
         nested = next((c for c in ranked if c["elem"].tag == "article" and c["elem"] in inside
-                       and _rd.text_length(c["elem"]) >= 250
+                       and _text_length(c["elem"]) >= 250
                        and c["content_score"] >= best["content_score"] * 0.25), None)
         return nested if nested is not None else best
 

@@ -109,6 +109,17 @@ class LiteralIndex:
             for i, lits in enumerate(reqs):
                 for x in lits:
                     self.by_lit.setdefault(x, []).append((key, i))
+        # per literal: the keys it completes alone (one literal set) and, for the others, the bit of the set
+        # it fills; a key is possible when its bits are all set
+        self.single: dict[str, set] = {}
+        self.multi: dict[str, list] = {}
+        self.full = {key: (1 << n) - 1 for key, n in self.need.items()}
+        for x, owners in self.by_lit.items():
+            for key, i in owners:
+                if self.need[key] == 1:
+                    self.single.setdefault(x, set()).add(key)
+                else:
+                    self.multi.setdefault(x, []).append((key, 1 << i))
         self._auto = None
         try:
             import ahocorasick
@@ -128,12 +139,21 @@ class LiteralIndex:
 
     def keys(self, low: str) -> set:
         """Keys all of whose literal sets are hit in `low` (casefolded text)."""
-        hit: dict = {}
+        out: set = set()
+        bits: dict = {}
+        single, multi = self.single, self.multi
         for x in self._found(low):
-            for key, i in self.by_lit[x]:
-                hit.setdefault(key, set()).add(i)
-        need = self.need
-        return {k for k, sets in hit.items() if len(sets) == need[k]}
+            keys = single.get(x)
+            if keys is not None:
+                out |= keys
+            owners = multi.get(x)
+            if owners is not None:
+                for key, bit in owners:
+                    bits[key] = bits.get(key, 0) | bit
+        if bits:
+            full = self.full
+            out.update(k for k, b in bits.items() if b == full[k])
+        return out
 
     def any(self, low: str) -> bool:
         """Whether some key's literal sets are all hit; stops at the first such key."""
