@@ -146,21 +146,35 @@ _WITH_TEXT = lxml.etree.XPath("descendant-or-self::*[text()[normalize-space()]]"
 
 def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:
     """Short texts anywhere on the page (gate prompts, meters, buttons) without walking it in Python:
-    libxml2 finds the elements that hold text of their own, and each small one becomes one block."""
+    libxml2 finds the elements that hold text of their own, and each small one becomes one block. With an
+    `index`, only texts that hold the literals of some rule become blocks; the page's short texts are
+    folded for it in one go (joined by NUL, which no text holds and no fold touches)."""
     if body is None:
         return []
-    out = []
     limit = max_words * 12
-    for el in _WITH_TEXT(body):  # elements with text of their own (or after a child): the page's lines
-        text = el.text_content()
-        if len(text) > limit and len(squash(text)) > limit:
-            continue  # a short text node in a long element (a lead-in before the article's paragraphs)
-        if index is not None and not _CYRILLIC.search(text):
+    els = _WITH_TEXT(body)  # elements with text of their own (or after a child): the page's lines
+    texts = [el.text_content() for el in els]
+    lows = None
+    if index is not None:
+        # a long text is left out of the join ("" stands in): it is only a block if squashing shortens it
+        joined = "\x00".join(t if len(t) <= limit else "" for t in texts)
+        lows = " ".join(punct_fold(joined).casefold().split()).split("\x00")
+        cyrillic = _CYRILLIC.search(joined) is not None
+    out = []
+    for k, text in enumerate(texts):
+        if len(text) > limit:
+            if len(squash(text)) > limit:
+                continue  # a short text node in a long element (a lead-in before the article's paragraphs)
+            low = " ".join(punct_fold(text).casefold().split()) if lows is not None else ""
+        else:
+            low = lows[k].strip(" ") if lows is not None else ""
+        if lows is not None and not (cyrillic and _CYRILLIC.search(text)):
             # the rules see folded text: same apostrophes and spaces, compared case-free
-            if not index.any(" ".join(punct_fold(text).casefold().split())):
+            if not index.any(low):
                 continue
         text = squash(text)
         if text and len(text) <= limit:
+            el = els[k]
             b = Block(text, el.tag, el)
             if b.words <= max_words:
                 out.append(b)
