@@ -81,3 +81,36 @@ def test_links_within_the_page_weigh_less_in_link_density(href, weight):
     el = lxml.html.fragment_fromstring(f"<p>{'x' * 90}<a href='{href}'>{'y' * 10}</a></p>")
     doc = extract.TreeDocument(el)
     assert doc.get_link_density(el) == pytest.approx(10 * weight / 100)
+
+
+def _lead_page(lead: str, before_h1: bool = False) -> str:
+    body = "".join(f"<p>{SENT * 3} Paragraph {i}.</p>" for i in range(6))
+    head = "<h1>Library fines end in March</h1><div class='share'><button>Share</button><button>Print</button></div>"
+    return ("<html><body><main><article>" + ((lead + head) if before_h1 else (head + lead))
+            + f"<div class='article-body-wrapper'>{body}</div></article></main></body></html>")
+
+
+def test_lead_figure_before_the_body_is_kept_with_its_caption():
+    fig = ("<figure class='b-lead-art'><img src='a.jpg' alt='x'><figcaption><p>Library assistant Tamika Greer sorts "
+           "returned books at the Westover branch. (Renata Okafor / The Sentinel)</p></figcaption></figure>")
+    r = quietpage.clean(_lead_page(fig))
+    assert "Tamika Greer sorts returned books" in r.text
+    assert r.text.index("Tamika Greer") < r.text.index("Paragraph 0")
+    assert "<img" in r.content_html
+
+
+@pytest.mark.parametrize("lead,before_h1", [
+    # a figure that holds a standfirst, not a caption
+    ("<figure><img src='a.jpg'><div><p>The county will stop charging overdue fines, officials said today.</p></div>"
+     "</figure>", False),
+    # a box with a breadcrumb beside the picture
+    ("<div class='hero'><span>Local news desk</span><figure><img src='a.jpg'>"
+     "<figcaption>The Westover branch library on Tuesday.</figcaption></figure></div>", False),
+    # above the headline: a teaser image of something else, not this article's lead art
+    ("<figure><img src='b.jpg'><figcaption>Watch: the county budget hearing in two minutes.</figcaption></figure>", True),
+])
+def test_only_a_captioned_picture_right_before_the_text_is_lead_art(lead, before_h1):
+    r = quietpage.clean(_lead_page(lead, before_h1))
+    assert "Paragraph 5" in r.text
+    for words in ("stop charging overdue fines", "Local news", "county budget hearing"):
+        assert words not in r.text

@@ -221,6 +221,56 @@ def _is_list(el, length: int) -> bool:
     return sum(_text_length(x) for x in el.iter("ul", "ol")) / length > 0.9
 
 
+_MEDIA_TAGS = ("img", "picture", "video")
+LEAD_MAX_WORDS = 80     # a caption, not a story
+LEAD_LOOKBACK = 4       # a share bar, a byline and a date may stand between the lead art and the text
+
+
+def _is_figure(el) -> bool:
+    """A picture with at most a caption: a <figure> (or a box that holds only one) with an image, whose
+    text is its <figcaption>'s, short and with few links. (A <figure> holding a standfirst or a quote is
+    not lead art, and neither is a box with a breadcrumb beside the picture.)"""
+    while el.tag != "figure":
+        kids = [c for c in el if isinstance(c.tag, str)]
+        if len(kids) != 1 or (el.text or "").strip() or (kids[0].tail or "").strip():
+            return False
+        el = kids[0]
+    if next(el.iter(*_MEDIA_TAGS), None) is None:
+        return False
+    text = el.text_content()
+    caption = "".join(c.text_content() for c in el.iter("figcaption"))
+    if len(text.split()) > LEAD_MAX_WORDS or len(text.split()) > len(caption.split()) + 3:
+        return False
+    links = sum(len(a.text_content()) for a in el.iter("a"))
+    return links <= 0.5 * max(1, len(text.strip()))
+
+
+def _lead_figure(best):
+    """The lead art (a figure with its caption) that stands just before the article's text, outside the
+    container readability chose: readability only takes siblings that score like text, so the lead photo
+    and its caption were lost. Looks back from the container and up to two of its ancestors, over a few
+    short boxes (share bars, bylines), and stops at a headline or a paragraph."""
+    node = best
+    for _level in range(3):
+        if node is None or node.tag in ("body", "html"):
+            return None
+        prev = node.getprevious()
+        steps = 0
+        while prev is not None and steps < LEAD_LOOKBACK:
+            tag = prev.tag if isinstance(prev.tag, str) else ""
+            if tag:
+                if isinstance(prev.tag, str) and _is_figure(prev):
+                    return prev
+                if tag in ("h1", "p") or next(prev.iter("h1", "p"), None) is not None:
+                    return None  # the headline, or text: the lead art would be above it, not ours
+                if len(prev.text_content().split()) > 30:
+                    return None
+                steps += 1
+            prev = prev.getprevious()
+        node = node.getparent()
+    return None
+
+
 class TreeDocument(Document):
     """A `Document` that starts from a prepared tree instead of a string, with readability's two slowest
     passes rewritten to give the same result without serialising subtrees or regex-testing every node."""
@@ -309,7 +359,10 @@ class TreeDocument(Document):
         """readability's, with its output moved into a document of our parser: the fragment it builds
         belongs to lxml.html's, whose element lookup is a Python call for every node of the article that
         the later stages touch (and its elements lack our fast `text_content`)."""
+        lead = _lead_figure(best_candidate["elem"])
         output = super().get_article(candidates, best_candidate, html_partial)
+        if lead is not None and lead.getparent() is not None and output not in set(lead.iterancestors()):
+            output.insert(0, lead)
         _PARSER.makeelement("div").append(output)
         return output
 
