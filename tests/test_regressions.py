@@ -49,3 +49,19 @@ def test_lookalike_prose_in_a_paywall_article_survives():
     ])
     r = quietpage.clean(text=text)
     assert " ".join(r.text.split()) == " ".join(text.split())
+
+
+def test_an_article_inside_a_paywall_wrapper_survives_and_a_pitch_box_does_not():
+    """Steady wraps free articles in `steady-paywall-container`: a box with paragraphs of prose is the
+    article (a 400-word story was pruned whole), a box with a one-paragraph pitch is furniture."""
+    story = "".join(f"<p>Die Gemeinde saniert das Schwimmbad am Binnenkanal, das seit 1972 in Betrieb ist und jeden "
+                    f"Tag viel Wasser verliert, wie der Gemeinderat an der Versammlung erklärte. Absatz {i}.</p>"
+                    for i in range(5))
+    page = ("<html lang='de'><body><h1>Badi Rüthiwil wird saniert</h1><div class='steady-paywall-container'>"
+            f"<div class='entry-content'>{story}</div></div>"
+            "<div class='paywall-box'><p>Unterstütze unabhängigen Lokaljournalismus: Werde jetzt Mitglied und "
+            "lies alle Beiträge ohne Einschränkung für 8 Franken im Monat.</p></div></body></html>")
+    r = quietpage.clean(page)
+    for i in range(5):
+        assert f"Absatz {i}." in r.text
+    assert "Werde jetzt Mitglied" not in r.text

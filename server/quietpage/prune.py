@@ -22,7 +22,28 @@ def _removable(el, rule, protected: set) -> str | None:
         return None  # a mis-classed article container ("newsletter-article") is not furniture
     if rule.alone and el.tag in _INLINE and _shares_line(el):
         return None
+    if rule.category in _WRAPS_ARTICLES and len(text) > PROSE_PARAGRAPHS * 150 and _holds_article(el):
+        return None
     return text
+
+
+_WRAPS_ARTICLES = {"paywall", "login", "support", "newsletter"}  # wrappers some sites put around the article
+PROSE_PARAGRAPHS = 3   # a pitch has one or two paragraphs; an article more
+PROSE_WORDS = 25
+
+
+def _holds_article(el) -> bool:
+    """Paragraphs of prose, three or more: the article that a paywall or membership wrapper holds (Steady
+    wraps free articles in a `steady-paywall-container`; some sites put the teaser in the paywall box), not
+    the box's pitch. The text rules still judge what it holds."""
+    n = 0
+    for p in el.iter("p"):
+        t = p.text_content()
+        if len(t) >= PROSE_WORDS * 4 and len(t.split()) >= PROSE_WORDS and t.rstrip()[-1:] in '.!?"»”“…)':
+            n += 1
+            if n >= PROSE_PARAGRAPHS:
+                return True
+    return False
 
 
 def _in_body(el, body, removed: set) -> bool:
