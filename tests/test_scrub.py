@@ -71,3 +71,23 @@ def test_links_to_other_sites_sentences_and_short_links_stay():
     for para in keeps:
         r = _page(para)
         assert not any(x.rule == "structure.headline-link" for x in r.removed), para
+
+
+def test_a_short_flagged_line_with_a_full_stop_does_not_break_the_plan_box():
+    """'Poi 9,99 € al mese. Disdici quando vuoi.' reads like a sentence; it broke the run, and the plan name and
+    benefit after it leaked (a fresh held-out page)."""
+    teaser = ("Dure le critiche della lista civica, che ha chiesto di migliorare la raccolta differenziata prima "
+              "di aumentare la tariffa, ha detto il capogruppo…")
+    r = quietpage.clean(text="\n".join([
+        teaser, "L'articolo completo è disponibile nell'edizione cartacea in edicola oggi e per gli abbonati.",
+        "Primi 3 mesi a 4,99 € anziché 29,97 €", "Poi 9,99 € al mese. Disdici quando vuoi.", "Eco Digitale + Carta",
+        "Il giornale a casa tutti i giorni", "Tutti gli articoli del sito senza limiti", "Abbonati ora"]))
+    assert r.text.strip() == teaser
+    assert r.paywall.kind == "hard" and r.paywall.truncated
+
+
+def test_a_short_priced_sentence_between_a_gate_line_and_more_prose_stays():
+    price = "The season pass costs €9.99 a month."
+    r = clean_text([ARTICLE, "You have 2 free articles left this month.", price,
+                    ARTICLE.replace("Tuesday", "Monday")])
+    assert price in r.text

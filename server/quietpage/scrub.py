@@ -27,6 +27,9 @@ def _is_short(b: Block) -> bool:
     return b.words <= 18 and (not _SENTENCE_END.search(b.text) or b.link_density > 0.5)
 
 
+SHORT_FLAGGED = 12
+
+
 def _is_sentence(b: Block) -> bool:
     """Article prose: a real sentence, which a weak (run-only) hit never takes away."""
     return b.words >= 8 and b.link_density < 0.5 and bool(_SENTENCE_END.search(b.text))
@@ -174,7 +177,10 @@ def decide(blocks: list[Block], keep: frozenset, host: str | None = None) -> lis
                     out.setdefault(k, (LINK_LIST, ""))
             i = max(j, i + 1)
     i = 0
-    member = [k in out or _is_short(b) or (bool(b.hits) and not _is_sentence(b)) for k, b in enumerate(blocks)]
+    # a short line a rule flags is furniture-shaped even with a full stop ("Then €9.99 a month. Cancel
+    # anytime."): it does not break a run (it is only taken between anchors, never as a weak hit alone)
+    member = [k in out or _is_short(b) or (bool(b.hits) and (not _is_sentence(b) or b.words <= SHORT_FLAGGED))
+              for k, b in enumerate(blocks)]
     while i < n:
         if not member[i]:
             i += 1
