@@ -67,3 +67,8 @@ def test_lookarounds_require_their_words_but_negative_ones_do_not():
     assert prefilter.requirements(r"(?i)^(?!.*\bunsubscribe\b).*$") is None  # a negative lookahead needs nothing
     assert prefilter.requirements(r"(?<=\bvia\s)\w+") is None or \
         all("via" in lits for lits in prefilter.requirements(r"(?<=\bvia\s)\w+"))
+
+
+def test_a_leading_case_sensitive_flag_keeps_the_literals():
+    reqs = prefilter.requirements(r"(?-i)\[(?:NEWS|VIDEO)\]\s*$")
+    assert reqs is not None and all("[" in lits or "]" in lits or "news" in lits for lits in reqs)

@@ -2,6 +2,7 @@
 its story by the headline: the <article> whose heading is the page title. The others are other stories."""
 from __future__ import annotations
 
+import lxml.etree
 import regex
 
 from .result import Removal
@@ -12,6 +13,9 @@ _PUNCT = regex.compile(r"[\p{P}\p{S}\s]+")
 MIN_WORDS = 50
 MAX_CARD_WORDS = 40   # an <article> inside the story this short, with a link, is a teaser card...
 MIN_CARDS = 2         # ...when there are at least this many
+
+
+_ARTICLES = lxml.etree.XPath("//article")
 
 
 def _norm(s: str) -> str:
@@ -48,7 +52,7 @@ def _cards(arts: list, removals: list[Removal], with_text: bool) -> None:
 
 
 def anchor(doc, titles: list[str], removals: list[Removal], with_text: bool = True) -> None:
-    arts = doc.xpath("//article")
+    arts = _ARTICLES(doc)
     if len(arts) < 2:
         return
     _cards(arts, removals, with_text)

@@ -14,7 +14,7 @@ from .errors import NotHTML, QuietpageError
 from .extract import extract, prepare
 from .options import Options
 from .result import Result, Signal
-from .textnorm import nfc, word_count
+from .textnorm import nfc
 
 WORDS_PER_MINUTE = 230
 MIN_HIDDEN_WORDS = 6  # hidden gate text counts as a sentence, not as a button
@@ -65,7 +65,8 @@ def clean(html: str | bytes | None = None, *, text: str | None = None, url: str 
 def _finish(res: Result, kept: list[blk.Block], signals: list[Signal], opts: Options,
             protected_words: int = -1) -> Result:
     res.text = blk.to_text(kept)
-    res.word_count = word_count(res.text)
+    # the blocks' own counts: joined by blank lines, no word spans two blocks
+    res.word_count = sum(b.words for b in kept)
     res.reading_time_minutes = math.ceil(res.word_count / WORDS_PER_MINUTE) if res.word_count else 0
     last = kept[-1].text if kept else ""
     seen, unique = set(), []

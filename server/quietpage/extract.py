@@ -282,6 +282,42 @@ class TreeDocument(Document):
         self._unlikely = unlikely  # elements whose class or id read as unlikely, listed before pruning
         self._parses = 0
 
+    def summary(self, html_partial=False, keep_all_images=False):
+        """readability's loop (ruthless first, lenient when that finds too little), without its two scans of
+        the whole tree per pass: scripts, styles and noscript are gone already (prepare), and the parser
+        puts the one <body> under <html>, where readability marks it."""
+        try:
+            ruthless = True
+            while True:
+                self._html(True)
+                body = self.html.find("body")
+                if body is not None:
+                    body.set("id", "readabilityBody")
+                if ruthless:
+                    self.remove_unlikely_candidates()
+                self.transform_misused_divs_into_paragraphs()
+                candidates = self.score_paragraphs()
+                best = self.select_best_candidate(candidates)
+                if best:
+                    best = self.get_semantic_article_candidate(candidates, best)
+                    best = self.get_semantic_main_candidate(candidates, best)
+                if best:
+                    article = self.get_article(candidates, best, html_partial=html_partial)
+                elif ruthless:
+                    ruthless = False
+                    continue
+                else:
+                    article = self.html.find("body")
+                    if article is None:
+                        article = self.html
+                cleaned = self.sanitize(article, candidates, keep_all_images)
+                if ruthless and len(cleaned or "") < self.retry_length:
+                    ruthless = False
+                    continue
+                return cleaned
+        except Exception as e:
+            raise Unparseable(str(e)) from e
+
     def _parse(self, _input):
         self._parses += 1
         self.encoding = "utf-8"

@@ -12,10 +12,13 @@ from .textnorm import squash
 RTL_LANGS = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ku", "ckb"}
 
 
+_LD_SCRIPTS = lxml.etree.XPath("//script[@type='application/ld+json']")  # compiled once, not per page
+
+
 def json_ld(doc) -> list[dict]:
     """All JSON-LD objects on the page, @graph flattened; broken blocks are skipped, never fatal."""
     out = []
-    for s in doc.xpath("//script[@type='application/ld+json']"):
+    for s in _LD_SCRIPTS(doc):
         raw = (s.text or "").strip()
         if not raw or len(raw) > 2_000_000:
             continue

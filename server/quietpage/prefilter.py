@@ -22,6 +22,9 @@ _UNICODE_CLASS = re.compile(r"\\[pP]\{[^}]*\}")
 def _parse(pattern: str):
     # regex-module classes (\p{Lu}) are unknown to the stdlib parser: any character stands in (weaker,
     # never wrong)
+    # a leading "(?-i)" (regex-module syntax: case-sensitive from here) changes no literal
+    if pattern.startswith("(?-i)"):
+        pattern = pattern[5:]
     try:
         return list(sre_parse.parse(_UNICODE_CLASS.sub(".", pattern)))
     except Exception:
