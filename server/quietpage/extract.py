@@ -318,6 +318,23 @@ class TreeDocument(Document):
         except Exception as e:
             raise Unparseable(str(e)) from e
 
+    def tags(self, node, *tag_names):
+        """readability's elements by tag name, grouped in the order of the names: one walk of the subtree,
+        not one per name. (Elements are listed before the caller's loop drops any; a dropped node's
+        descendants may still come up, detached, where a change to them no longer touches the tree.)"""
+        if len(tag_names) == 1:
+            return list(node.iterdescendants(tag_names[0]))
+        found = {t: [] for t in tag_names}
+        for el in node.iterdescendants(*tag_names):
+            found[el.tag].append(el)
+        return [el for t in tag_names for el in found[t]]
+
+    def reverse_tags(self, node, *tag_names):
+        found = {t: [] for t in tag_names}
+        for el in node.iterdescendants(*tag_names):
+            found[el.tag].append(el)
+        return [el for t in tag_names for el in reversed(found[t])]
+
     def _parse(self, _input):
         self._parses += 1
         self.encoding = "utf-8"

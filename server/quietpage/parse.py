@@ -29,7 +29,7 @@ class Element(lxml.html.HtmlElement):
         return _tostring(self, method="text", encoding="unicode", with_tail=False)
 
 
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False, collect_ids=False)
 # Every element one class, chosen in C: lxml.html's own lookup is a Python call per element proxy
 # (~1 ms a page) that only picks form-element subclasses we never use.
 _PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
