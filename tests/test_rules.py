@@ -75,3 +75,20 @@ def test_regex_timeout_counts_as_no_match():
     r = rules.Rule(id="t", category="ad", source="t", pattern=r"(a+)+$", matches=["a"])
     rules._compile(r)
     assert r.search("a" * 40 + "!", timeout=0.01) is None
+
+
+def test_a_selector_under_one_tag_finds_what_the_plain_xpath_finds():
+    from cssselect import GenericTranslator
+    import lxml.etree
+    import lxml.html
+    sel = "figure > cite, figure > span > cite, figure > div > cite, figure > small"
+    doc = lxml.html.document_fromstring(
+        "<html><body><figure><img src=a><cite>A</cite><small>B</small><span><cite>C</cite></span>"
+        "<p><cite>not a child</cite></p></figure><div><cite>outside</cite></div>"
+        "<figure><div><cite>D</cite><div><cite>too deep</cite></div></div><figure><small>E</small></figure></figure>"
+        "</body></html>")
+    fast = rules._selector_xpath(sel)
+    assert isinstance(fast, rules._UnderTag)
+    plain = lxml.etree.XPath(GenericTranslator().css_to_xpath(sel))
+    assert [e.text for e in fast(doc)] == [e.text for e in plain(doc)] == ["A", "B", "C", "D", "E"]
+    assert not isinstance(rules._selector_xpath(".tp-modal, figure > cite"), rules._UnderTag)

@@ -120,10 +120,39 @@ def _compile(rule: Rule) -> Rule:
             raise RuleError(f"{rule.source}: rule {rule.id!r} pattern does not compile: {e}") from None
     if rule.selector is not None:
         try:
-            rule.xpath = lxml.etree.XPath(_translator.css_to_xpath(rule.selector))
+            rule.xpath = _selector_xpath(rule.selector)
         except (SelectorError, lxml.etree.XPathError) as e:
             raise RuleError(f"{rule.source}: rule {rule.id!r} selector does not compile: {e}") from None
     return rule
+
+
+_CHILD_OF_TAG = re.compile(r"^\s*([a-zA-Z][\w-]*)\s*>\s*(\S.*?)\s*$")
+
+
+class _UnderTag:
+    """A selector whose every part starts "tag > ...": the tag's elements, found by lxml's C iteration, and
+    the rest sought among their children. libxml2 walks the whole page once per part of a plain XPath
+    translation ("figure > cite, figure > small, ..." cost ~0.14 ms a page; this a tenth)."""
+
+    def __init__(self, tag: str, rests: list[str]):
+        self.tag = tag
+        self.rest = lxml.etree.XPath(" | ".join(_translator.css_to_xpath(r, prefix="child::") for r in rests))
+
+    def __call__(self, doc):
+        out, seen = [], set()
+        for el in doc.iter(self.tag):
+            for hit in self.rest(el):
+                if hit not in seen:
+                    seen.add(hit)
+                    out.append(hit)
+        return out
+
+
+def _selector_xpath(selector: str):
+    parts = [_CHILD_OF_TAG.match(p) for p in selector.split(",")]
+    if all(parts) and len({m.group(1).lower() for m in parts}) == 1 and not any("," in m.group(2) for m in parts):
+        return _UnderTag(parts[0].group(1).lower(), [m.group(2) for m in parts])
+    return lxml.etree.XPath(_translator.css_to_xpath(selector))
 
 
 def load_file(path: str | os.PathLike) -> list[Rule]:
