@@ -56,3 +56,25 @@ def test_json_is_not_html():
 def test_xml_declaration_is_parsed():
     doc = parse.parse('<?xml version="1.0" encoding="utf-8"?><html><body><p>hi</p></body></html>')
     assert doc.findtext(".//p") == "hi"
+
+
+@pytest.mark.parametrize("page", [
+    '<html><head><meta charset="iso-8859-1"></head><body><p>café — “quoted” 東京</p></body></html>',
+    "<p>plain ascii, no head</p>",
+    "<!DOCTYPE html><html lang='de'><body><p>Grüße</p><script>var s = '<p>';</script></body></html>",
+])
+def test_exact_utf8_bytes_parse_to_the_same_tree_as_their_text(page):
+    import lxml.html
+    data = page.encode("utf-8")
+    text, _enc, raw = parse.to_source(data, 1_000_000)
+    assert raw == data
+    a, b = parse.parse(text), parse.parse(text, raw)
+    assert lxml.html.tostring(a, encoding="unicode") == lxml.html.tostring(b, encoding="unicode")
+    assert "café" in b.text_content() or "plain" in b.text_content() or "Grüße" in b.text_content()
+
+
+def test_bytes_that_are_not_exactly_their_text_are_not_parsed_as_bytes():
+    assert parse.to_source(codecs.BOM_UTF8 + b"<p>x</p>", 1000)[2] is None          # a BOM
+    assert parse.to_source(b"<p>caf\xe9 cr\xe8me</p>" * 5, 1000)[2] is None          # not UTF-8
+    assert parse.to_source(b"<p>a\x01b</p>", 1000)[2] is None                         # a control removed
+    assert parse.to_source("<p>x</p>", 1000)[2] is None                               # text in, text parsed

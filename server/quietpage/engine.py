@@ -102,9 +102,9 @@ def _clean_text(text: str, url, opts: Options, ruleset) -> Result:
 
 
 def _clean_html(html, url, opts: Options, ruleset) -> Result:
-    decoded, _enc = parse.to_text(html, opts.max_bytes)
+    decoded, _enc, raw = parse.to_source(html, opts.max_bytes)
     text = nfc(decoded)
-    doc = parse.parse(text)
+    doc = parse.parse(text, raw if text == decoded else None)  # NFC changed nothing: the bytes are the text
     res = Result(url=url or "", input_kind="html")
     lds = metadata.json_ld(doc)
     # detect (markup) before anything is removed
