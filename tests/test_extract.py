@@ -114,3 +114,17 @@ def test_only_a_captioned_picture_right_before_the_text_is_lead_art(lead, before
     assert "Paragraph 5" in r.text
     for words in ("stop charging overdue fines", "Local news", "county budget hearing"):
         assert words not in r.text
+
+
+def test_unlikely_names_agree_with_readabilitys_regexes():
+    from readability.readability import REGEXES
+    rnd = random.Random(3)
+    words = ["sidebar", "Comment", "main", "article", "share", "x", "COMBX", "body", "col-12", "ad-break", "shadow",
+             "agegate", "footer-nav", "content", "remark", "Popup", "ok", "-", "_", "menu", "column"]
+    for _ in range(5000):
+        cls = " ".join(rnd.choice(words) + rnd.choice(["", "", "-x", "Y"]) for _ in range(rnd.randint(0, 4)))
+        ident = rnd.choice(["", "main", "disqus_thread", "sidebar-left", "post-1"])
+        s = f"{cls} {ident}"
+        expected = len(s) >= 2 and bool(REGEXES["unlikelyCandidatesRe"].search(s)) \
+            and not REGEXES["okMaybeItsACandidateRe"].search(s)
+        assert extract.unlikely_names(cls or None, ident or None) == expected, s

@@ -192,14 +192,14 @@ def signal_text(el) -> str:
 
 
 _CAMEL = re.compile(r"([a-z0-9])(?=[A-Z])")  # stdlib re: twice as fast as `regex` on these short names
-_SPLIT = re.compile(r"[^a-z0-9]+")
+_NAME_WORD = re.compile(r"[a-z0-9]+")
 
 
 def split_name(name: str) -> list[str]:
     """'article-shareBar_top' -> ['article', 'share', 'bar', 'top']: class and id names as words."""
     if not name.islower():
         name = _CAMEL.sub(r"\1-", name).lower()
-    return [t for t in _SPLIT.split(name) if t]
+    return _NAME_WORD.findall(name)
 
 
 class TokenIndex:
@@ -211,6 +211,7 @@ class TokenIndex:
             for ph in r.phrases:
                 self.first.setdefault(ph[0], []).append((ph, r))
         self._cache: dict[str, list[str]] = {}
+        self._hits: dict[str, tuple] = {}
         self._by_class: dict[str, Rule | None] = {}
         self.pairs: dict[tuple, tuple] = {}  # classnames.classify's verdicts per (class, id)
 
@@ -245,15 +246,26 @@ class TokenIndex:
             hit = self._by_class[key] = self._match_names([ident], (cls or "").split() + [ident])
         return hit
 
+    def _name_rules(self, name: str) -> tuple:
+        """The rules whose phrase stands in this one name, in the order its words meet them: worked out
+        once per name (a page's new class lists are mostly names seen before, in new combinations)."""
+        hits = self._hits.get(name)
+        if hits is None:
+            seq = self._words(name)
+            first = self.first
+            hits = tuple(r for i, w in enumerate(seq) for ph, r in first.get(w, ())
+                         if len(ph) == 1 or tuple(seq[i:i + len(ph)]) == ph)
+            if len(self._hits) > 50_000:
+                self._hits.clear()
+            self._hits[name] = hits
+        return hits
+
     def _match_names(self, names: list[str], veto_names: list[str] | None = None) -> Rule | None:
-        first = self.first
         veto_names = names if veto_names is None else veto_names
         for name in names[:20]:
-            seq = self._words(name)
-            for i, w in enumerate(seq):
-                for ph, r in first.get(w, ()):
-                    if (len(ph) == 1 or tuple(seq[i:i + len(ph)]) == ph) and not (r.vetoes and self._veto(r, veto_names)):
-                        return r
+            for r in self._name_rules(name):
+                if not (r.vetoes and self._veto(r, veto_names)):
+                    return r
         return None
 
     def _veto(self, rule: Rule, names: list[str]) -> bool:
