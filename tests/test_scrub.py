@@ -91,3 +91,22 @@ def test_a_short_priced_sentence_between_a_gate_line_and_more_prose_stays():
     r = clean_text([ARTICLE, "You have 2 free articles left this month.", price,
                     ARTICLE.replace("Tuesday", "Monday")])
     assert price in r.text
+
+
+PROSE = "".join(f"<p>The council met on Tuesday to discuss the harbour plan, which has been debated for years and "
+                f"which residents say will change the waterfront. Paragraph {i}.</p>" for i in range(4))
+
+
+def test_a_gate_box_takes_its_own_title_along():
+    box = ("<div class='nl-inline'><p class='nl-inline__titre'>La matinale de L'Écho</p>"
+           "<p>Chaque matin à 7 heures, l'essentiel de l'actualité berrichonne dans votre boîte mail.</p>"
+           "<a href='/nl'>Je m'inscris gratuitement</a></div>")
+    r = quietpage.clean(f"<html lang='fr'><body><article>{PROSE}{box}{PROSE}</article></body></html>")
+    assert "La matinale" not in r.text and "Paragraph 3." in r.text
+
+
+def test_a_subheading_before_a_gate_box_in_the_article_itself_stays():
+    page = (f"<html><body><article>{PROSE}<h2>What the council decided</h2>"
+            "<p>Subscribe to read the full story →</p>" + PROSE + "</article></body></html>")
+    r = quietpage.clean(page)
+    assert "What the council decided" in r.text

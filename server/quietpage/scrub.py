@@ -219,7 +219,70 @@ def decide(blocks: list[Block], keep: frozenset, host: str | None = None) -> lis
                 or (blocks[m].words <= 14 and not _SENTENCE_END.search(blocks[m].text))):
             out[m] = (r, "item after a related label")
             m += 1
+    _box_titles(blocks, out)
     return sorted((k, r, why) for k, (r, why) in out.items())
+
+
+TITLE_WORDS = 10
+
+
+def _box_titles(blocks: list[Block], out: dict) -> None:
+    """A gate box's own title goes with the box: a short line without a full stop ("Het weekend in Zwolle",
+    "Jornalismo baiano de verdade") right before removed paywall, support or newsletter furniture, when the
+    smallest element holding both holds nothing else that stays. An article's subheading shares its container
+    with the prose; titles of link lists and credits are left alone (a table of contents, a chart's title)."""
+    n = len(blocks)
+    for k in sorted(out):
+        h = k - 1
+        rule = out[k][0]
+        if h < 0 or h in out or rule is None or rule.category not in GATE:
+            continue
+        title = blocks[h]
+        if title.element is None or blocks[k].element is None or not 0 < title.words <= TITLE_WORDS \
+                or _SENTENCE_END.search(title.text) or not _titled(title):
+            continue
+        box = _common_ancestor(title.element, blocks[k].element)
+        if box is None:
+            continue
+        inside = _inside(box)
+        if inside(blocks[0].element) and inside(blocks[-1].element):
+            continue  # the article's own container
+        lo, hi = h, k
+        while lo > 0 and inside(blocks[lo - 1].element):
+            lo -= 1
+        while hi + 1 < n and inside(blocks[hi + 1].element):
+            hi += 1
+        if all(j in out for j in range(lo, hi + 1) if j != h):
+            anchor = next((out[j][0] for j in range(k, hi + 1) if out[j][0] is not None), rule)
+            out[h] = (anchor, "title of a removed box")
+
+
+_TITLE_NAME = regex.compile(r"(?i)(?:^|[\s_-])(?:title|titel|titulo|título|titre|titolo|kop|heading|headline|hed|header|head)(?:$|[\s_-])")
+
+
+def _titled(b: Block) -> bool:
+    """Set as a title: a heading, or an element its class names a title ("box-assinatura__titulo")."""
+    el = b.element
+    return el.tag in _HEADINGS or bool(_TITLE_NAME.search(el.get("class") or ""))
+
+
+def _common_ancestor(a, b):
+    mine = {id(x) for x in a.iterancestors()}
+    mine.add(id(a))
+    for x in b.iterancestors():
+        if id(x) in mine:
+            return x
+    return None
+
+
+def _inside(box):
+    def test(el) -> bool:
+        if el is None:
+            return False
+        if el is box:
+            return True
+        return any(x is box for x in el.iterancestors())
+    return test
 
 
 def scrub(blocks: list[Block], ruleset: RuleSet, keep: frozenset, removals: list[Removal], timeout: float,
