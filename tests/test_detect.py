@@ -71,3 +71,16 @@ def test_hidden_buttons_alone_are_no_evidence():
 def test_a_page_that_declares_itself_free_overrules_hidden_gate_text():
     r = quietpage.clean(page(extra_head='<meta property="article:content_tier" content="free">', extra_body=MODAL))
     assert r.paywall.kind == "none"
+
+
+def test_a_hard_wall_is_truncated_unless_its_protected_part_is_served_in_full():
+    from quietpage import detect
+    from quietpage.result import Signal
+    hard = [Signal("vendor", "vendor.laterpay.overlay", "hard", "x")]
+    # a vendor overlay, 272 words that end in a full stop: still only a teaser for the reader
+    assert detect.verdict(hard, 272, False).truncated
+    # the hasPart section is in the page in full: nothing is cut off
+    assert not detect.verdict(hard, 900, False, protected_words=700).truncated
+    # a registration wall over a long, whole text is not a cut
+    reg = [Signal("text", "en.registration.register-to-read", "registration", "x")]
+    assert not detect.verdict(reg, 600, False).truncated and detect.verdict(reg, 600, True).truncated

@@ -167,5 +167,9 @@ def verdict(signals: list[Signal], words: int, ends_cut: bool, protected_words: 
         kind = "hard" if (ends_cut or (ld_false and teaser)) else "metered" if ld_false else "none"
     if kind == "none" and ends_cut and has("text", "any"):
         kind = "hard"
-    truncated = kind in ("hard", "registration") and (ends_cut or words < 250)
+    # behind a hard wall the reader gets a teaser, unless the protected part is in the page in full; a
+    # registration wall often lies over the whole text: cut off when it ends in "…" or is short
+    served = protected_words >= 120
+    truncated = (kind == "hard" and (ends_cut or not served)) or \
+        (kind == "registration" and (ends_cut or words < 250))
     return Paywall(detected=kind != "none", kind=kind, truncated=truncated, signals=signals)
