@@ -37,8 +37,16 @@ MAX_REPEAT_RUN = 3   # a run of up to this many long blocks repeated right after
 _TITLE_TAGS = {"h1", "h2", "h3", "p", "div", "#text"}
 
 
+def _key(s: str) -> str:
+    return fold(s).casefold().strip(" .:|-–—")
+
+
 def _same(a: str, b: str) -> bool:
-    a, b = fold(a).casefold().strip(" .:|-–—"), fold(b).casefold().strip(" .:|-–—")
+    return _same_key(_key(a), _key(b))
+
+
+def _same_key(a: str, b: str) -> bool:
+    """`_same` on texts already folded, cased and stripped (a block's fold is made once, with the block)."""
     if not a or not b:
         return False
     if a == b:
@@ -47,9 +55,13 @@ def _same(a: str, b: str) -> bool:
     return len(short) >= 20 and short in long_ and len(short) >= 0.8 * len(long_)
 
 
-def _is_byline(b: Block, byline: str) -> bool:
+def _block_key(b: Block) -> str:
+    return b.folded.casefold().strip(" .:|-–—")
+
+
+def _is_byline(b: Block, byline: str, keys: tuple = ("", "")) -> bool:
     return b.words <= 14 and (
-        (bool(byline) and (_same(b.text, byline) or _same(b.text, "by " + byline)))
+        (bool(byline) and (_same_key(_block_key(b), keys[0]) or _same_key(_block_key(b), keys[1])))
         or bool(_BYLINE.search(b.folded))
         or (bool(_DATE.search(b.folded)) and bool(_DATELINE.search(b.folded)) and b.words <= 12))
 
@@ -58,13 +70,15 @@ def decide(blocks: list[Block], title: str, byline: str, keep: frozenset) -> dic
     if "metadata" in keep:
         return {}
     out: dict[int, Rule] = {}
+    title_key = _key(title) if title else ""
+    by_keys = (_key(byline), _key("by " + byline)) if byline else ("", "")
     # the header zone: the blocks before the first real paragraph (at most 8)
     for i, b in enumerate(blocks[:8]):
         if b.words >= _LONG and b.link_density < 0.5:
             break
-        if title and b.tag in ("h1", "h2", "h3", "p", "div", "#text") and _same(b.text, title):
+        if title and b.tag in ("h1", "h2", "h3", "p", "div", "#text") and _same_key(_block_key(b), title_key):
             out[i] = TITLE
-        elif _is_byline(b, byline):
+        elif _is_byline(b, byline, by_keys):
             out[i] = BYLINE
         else:
             # a paywall brand over the headline ("WZ+ Kellbach", "SZ Plus"): such labels are judged only in
@@ -76,11 +90,11 @@ def decide(blocks: list[Block], title: str, byline: str, keep: frozenset) -> dic
     # a headline set below a lead image and its caption starts a header of its own: the byline and
     # dateline lines right under it go too
     for i, b in enumerate(blocks[:MAX_TITLE_POS]):
-        if i in out or not title or b.tag not in _TITLE_TAGS or not _same(b.text, title):
+        if i in out or not title or b.tag not in _TITLE_TAGS or not _same_key(_block_key(b), title_key):
             continue
         out[i] = TITLE
         for k in range(i + 1, min(i + 4, len(blocks))):
-            if _is_byline(blocks[k], byline):
+            if _is_byline(blocks[k], byline, by_keys):
                 out[k] = BYLINE
             else:
                 break
