@@ -141,7 +141,9 @@ def remove(block: Block) -> None:
             el.getparent().remove(el)
 
 
-_WITH_TEXT = lxml.etree.XPath("descendant-or-self::*[text()[normalize-space()]]")
+# the parents of non-blank text nodes: the elements with text of their own, in document order (libxml2
+# answers this form sooner than descendant-or-self::*[text()[normalize-space()]])
+_WITH_TEXT = lxml.etree.XPath("descendant::text()[normalize-space()]/..")
 
 
 def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:

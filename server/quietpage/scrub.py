@@ -57,7 +57,8 @@ def _plan(ruleset: RuleSet, keep: frozenset, signals_only: bool, langs: frozense
 def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float, signals_only=False,
           langs: frozenset | None = None) -> None:
     rules, order, by_id, unfiltered = _plan(ruleset, keep, signals_only, langs)
-    index = ruleset.literal_index
+    # signal rules only: their own, smaller index finds the same candidates with fewer literal hits
+    index = ruleset.signal_index if signals_only and ruleset.signal_index is not None else ruleset.literal_index
     longest = rules[0].max_words if rules else -1
     for b in blocks:
         if not b.folded:
