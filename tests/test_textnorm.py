@@ -12,3 +12,30 @@ def test_word_count_is_the_number_of_word_runs():
         s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
         assert textnorm.word_count(s) == len(re.findall(r"\w+", s)), repr(s)
     assert textnorm.word_count("") == 0 and textnorm.word_count(None) == 0
+
+
+def test_the_ascii_fast_paths_fold_as_the_general_path_does():
+    import unicodedata
+    rnd = random.Random(9)
+
+    def general(s):
+        s = unicodedata.normalize("NFC", s)
+        for a, b in textnorm._PUNCT_PAIRS:
+            s = s.replace(a, b)
+        return " ".join(s.split())
+
+    pieces = ["a", "B", " ", "\t", "\n", "`", "'", "don`t", "x  y", ".", "-", "9"]
+    for _ in range(5000):
+        s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 20)))
+        assert textnorm.fold(s) == general(s) and textnorm.punct_fold(s) == s.replace("`", "'")
+
+
+def test_language_words_are_the_regex_words():
+    from quietpage import language
+    rnd = random.Random(4)
+    pieces = ["the", "And", " ", "-", "'", "x_y", "3,000", ".", "Die", "É", "ß"]
+    for _ in range(3000):
+        t = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 15)))
+        low = t.lower()
+        fast = low.translate(language._ASCII_WORDS).split() if low.isascii() else re.findall(r"\w+", low)
+        assert fast == re.findall(r"\w+", low), repr(t)

@@ -17,13 +17,16 @@ STOPWORDS = {
 }
 _SETS = {k: frozenset(v.split()) for k, v in STOPWORDS.items()}
 _WORD = re.compile(r"\w+")  # stdlib re: same words as `regex` here, and faster
+_ASCII_WORDS = str.maketrans({chr(c): chr(c) if chr(c).isalnum() or c == 0x5F else " " for c in range(128)})
 
 
 def detect(texts, declared: str = "", limit: int = 4000) -> frozenset | None:
     """Languages whose stopwords make up a real share of the text; None means "run every rule"."""
     words: list[str] = []
     for t in texts:
-        words.extend(_WORD.findall(t.lower()))
+        t = t.lower()
+        # ASCII text: word characters kept, the rest made spaces, then split (a third of findall's time)
+        words.extend(t.translate(_ASCII_WORDS).split() if t.isascii() else _WORD.findall(t))
         if len(words) >= limit:
             break
     if len(words) < 40:

@@ -34,6 +34,8 @@ def nfc(s: str) -> str:
 def punct_fold(s: str) -> str:
     """Apostrophes, odd spaces and invisible characters as the rules write them. A few `replace` calls
     cost a tenth of `translate` with a dict, which looks up every character."""
+    if s.isascii():  # of the characters folded only the backtick is ASCII
+        return s.replace("`", "'") if "`" in s else s
     for a, b in _PUNCT_PAIRS:
         if a in s:
             s = s.replace(a, b)
@@ -43,6 +45,9 @@ def punct_fold(s: str) -> str:
 def fold(s: str) -> str:
     """The form rules see: NFC, look-alikes folded (only in mostly-Latin text), whitespace collapsed, a
     leading check mark or bullet dropped."""
+    if s.isascii():  # already NFC, no look-alikes, no bullets
+        s = squash(s.replace("`", "'") if "`" in s else s)
+        return s
     s = nfc(s)
     if _CYR.search(s) and len(_LAT.findall(s)) >= len(_CYR.findall(s)):
         s = s.translate(_CONFUSABLES)
