@@ -22,6 +22,8 @@ def _removable(el, rule, protected: set) -> str | None:
         return None  # a mis-classed article container ("newsletter-article") is not furniture
     if rule.alone and el.tag in _INLINE and _shares_line(el):
         return None
+    if rule.compiled is not None and rule.tokens and rule.search(text) is None:
+        return None  # the rule's words are not in the box: its class name misled
     if rule.category in _WRAPS_ARTICLES and len(text) > PROSE_PARAGRAPHS * 150 and _holds_article(el):
         return None
     return text

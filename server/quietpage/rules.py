@@ -96,9 +96,12 @@ _FIELDS = {"id", "category", "pattern", "selector", "tokens", "unless", "alone",
 
 def _compile(rule: Rule) -> Rule:
     kinds = (rule.pattern is not None) + (rule.selector is not None) + bool(rule.tokens)
-    if kinds != 1 and not (rule.strength == "signal" and rule.selector and rule.pattern and not rule.tokens):
+    paired = (rule.strength == "signal" and rule.selector and rule.pattern and not rule.tokens) or \
+        (rule.tokens and rule.pattern and not rule.selector)
+    if kinds != 1 and not paired:
         raise RuleError(f"{rule.source}: rule {rule.id!r} needs exactly one of pattern, selector or tokens "
-                        "(a signal rule may pair a selector with a pattern)")
+                        "(a signal rule may pair a selector with a pattern; a token rule may name words its "
+                        "box's text must hold)")
     if rule.category not in CATEGORIES and rule.category != "signal":
         raise RuleError(f"{rule.source}: rule {rule.id!r} has unknown category {rule.category!r}")
     if rule.strength not in STRENGTHS:
