@@ -38,8 +38,20 @@ def test_paywall_floor():
 
 
 def test_paywall_extra_floor():
-    """84 synthetic pages first written as held-out checks (see bench/corpus/README.md)."""
+    """112 synthetic pages first written as held-out checks (see bench/corpus/README.md)."""
     r = bench.bench_paywall(bench.CORPUS / "paywall-extra")["quietpage"]
     assert r["errors"] == 0
     assert r["remove_recall"] >= 0.96 and r["keep_recall"] >= 0.99, r
     assert r["verdict_accuracy"] >= 0.95 and r["detection_precision"] >= 0.95 and r["detection_recall"] >= 0.95, r
+
+
+def test_paywall_extra_truncated_floor():
+    """The helpers also labelled whether the served text is cut off (score.py does not score it)."""
+    import json
+    import quietpage
+    d = bench.CORPUS / "paywall-extra"
+    labels = json.loads((d / "labels.json").read_text(encoding="utf-8"))
+    rows = [(quietpage.clean(bench.read_gz(d / "pages" / v["file"]), url=v["url"]).paywall.truncated, v["truncated"])
+            for v in labels.values() if "truncated" in v]
+    assert len(rows) >= 100
+    assert sum(a == b for a, b in rows) / len(rows) >= 0.95, rows
