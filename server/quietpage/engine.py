@@ -104,12 +104,14 @@ def _clean_text(text: str, url, opts: Options, ruleset) -> Result:
 def _clean_html(html, url, opts: Options, ruleset) -> Result:
     decoded, _enc, raw = parse.to_source(html, opts.max_bytes)
     text = nfc(decoded)
-    doc = parse.parse(text, raw if text == decoded else None)  # NFC changed nothing: the bytes are the text
+    if text != decoded:
+        raw = None  # NFC changed the text: the bytes are no longer it
+    doc = parse.parse(text, raw)
     res = Result(url=url or "", input_kind="html")
     lds = metadata.json_ld(doc)
     # detect (markup) before anything is removed
     metas = metadata.meta_index(doc)
-    signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories, metas, text)
+    signals, selectors = detect.markup_signals(doc, lds, ruleset, opts.keep_categories, metas, text, raw)
     res.__dict__.update(metadata.collect(doc, lds, url, metas=metas))
     hidden = prepare(doc)
     protected = detect.protected_nodes(doc, selectors) if selectors else set()
