@@ -23,9 +23,9 @@ logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
 
 _STRIP_TAGS = {"script", "style", "noscript", "template", "link", "svg", "object", "embed", "iframe"}
 _STRIP_ALWAYS = tuple(sorted(_STRIP_TAGS - {"template", "iframe"}))  # a template's text is evidence; a player stays
-# nodes hidden by attribute or by style, found by their attributes: libxml2 answers `//@x | //@y` in a
-# third of the time of `//*[@x or @y]`
-_HIDDEN = lxml.etree.XPath("//@hidden | //@aria-hidden | //@style")
+# nodes hidden by attribute or by style, found by their attributes: libxml2 answers `/descendant::*/@x | …`
+# in a third of the time of `//*[@x or @y]` (and a tenth sooner than `//@x`, which visits text nodes too)
+_HIDDEN = lxml.etree.XPath("/descendant::*/@hidden | /descendant::*/@aria-hidden | /descendant::*/@style")
 
 
 _EMBEDS = ("twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed", "mastodon-embed")  # blockquote classes
