@@ -224,13 +224,13 @@ def decide(blocks: list[Block], keep: frozenset, host: str | None = None) -> lis
     return sorted((k, r, why) for k, (r, why) in out.items())
 
 
-TITLE_WORDS = 10
+TITLE_WORDS = 12
 
 
 def _box_titles(blocks: list[Block], out: dict) -> None:
     """A gate box's own title goes with the box: a short line without a full stop ("Het weekend in Zwolle",
-    "Jornalismo baiano de verdade") right before removed paywall, support or newsletter furniture, when the
-    smallest element holding both holds nothing else that stays. An article's subheading shares its container
+    "Jornalismo baiano de verdade") set as a title, right before removed paywall, support or newsletter
+    furniture, when the smallest element holding both holds nothing else that stays. An article's subheading shares its container
     with the prose; titles of link lists and credits are left alone (a table of contents, a chart's title)."""
     n = len(blocks)
     for k in sorted(out):
@@ -240,7 +240,7 @@ def _box_titles(blocks: list[Block], out: dict) -> None:
             continue
         title = blocks[h]
         if title.element is None or blocks[k].element is None or not 0 < title.words <= TITLE_WORDS \
-                or _SENTENCE_END.search(title.text) or not _titled(title):
+                or _SENTENCE_END.search(title.text):
             continue
         box = _common_ancestor(title.element, blocks[k].element)
         if box is None:
@@ -253,7 +253,7 @@ def _box_titles(blocks: list[Block], out: dict) -> None:
             lo -= 1
         while hi + 1 < n and inside(blocks[hi + 1].element):
             hi += 1
-        if all(j in out for j in range(lo, hi + 1) if j != h):
+        if _titled(title) and all(j in out for j in range(lo, hi + 1) if j != h):
             anchor = next((out[j][0] for j in range(k, hi + 1) if out[j][0] is not None), rule)
             out[h] = (anchor, "title of a removed box")
 
