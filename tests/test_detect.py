@@ -84,3 +84,14 @@ def test_a_hard_wall_is_truncated_unless_its_protected_part_is_served_in_full():
     # a registration wall over a long, whole text is not a cut
     reg = [Signal("text", "en.registration.register-to-read", "registration", "x")]
     assert not detect.verdict(reg, 600, False).truncated and detect.verdict(reg, 600, True).truncated
+
+
+def test_a_page_that_says_it_is_free_is_not_walled_by_a_badge_on_another_storys_teaser():
+    from quietpage import detect
+    from quietpage.result import Signal
+    free = Signal("json-ld", "isAccessibleForFree", "free", "NewsArticle: true")
+    badge = Signal("text", "pt.paywall.exclusive-subscribers", "hard", "Exclusivo para assinantes")
+    gate = Signal("text", "en.paywall.subscribe-to-read", "hard", "Subscribe now to continue reading this story today")
+    assert detect.verdict([free, badge], 600, False).kind == "none"
+    assert detect.verdict([badge], 600, False).kind == "hard"          # no claim of being free: the badge counts
+    assert detect.verdict([free, gate], 600, False).kind == "hard"     # a gate's sentence outweighs the claim

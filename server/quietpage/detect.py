@@ -145,6 +145,9 @@ def protected_nodes(doc, selectors: list[str]) -> set:
     return out
 
 
+BADGE_WORDS = 4
+
+
 def verdict(signals: list[Signal], words: int, ends_cut: bool, protected_words: int = -1) -> Paywall:
     """Combine evidence into one kind. Text from the gate itself is the strongest evidence of its kind;
     structured data says that a gate exists; vendor scripts alone say little."""
@@ -152,6 +155,13 @@ def verdict(signals: list[Signal], words: int, ends_cut: bool, protected_words: 
     for s in signals:
         kinds.setdefault((s.source, s.kind), []).append(s)
     has = lambda src, kind: (src, kind) in kinds
+    if (has("json-ld", "free") or has("meta", "free")) and not has("json-ld", "any"):
+        # the page says it is free: a badge on a teaser for another story ("MEMBERS ONLY", "Exclusivo para
+        # assinantes") is no evidence against that; a gate's sentence still is
+        for key in [k for k in kinds if k[0] == "text"]:
+            kinds[key] = [s for s in kinds[key] if len(s.detail.split()) > BADGE_WORDS]
+            if not kinds[key]:
+                del kinds[key]
     text_kind = next((k for k in ("metered", "registration", "hard") if has("text", k)), None)
     if text_kind is None and not (has("meta", "free") or has("json-ld", "free")):
         # gate text hidden until a script shows it tells the kind, unless the page says it is free
