@@ -77,4 +77,20 @@ def test_bytes_that_are_not_exactly_their_text_are_not_parsed_as_bytes():
     assert parse.to_source(codecs.BOM_UTF8 + b"<p>x</p>", 1000)[2] is None          # a BOM
     assert parse.to_source(b"<p>caf\xe9 cr\xe8me</p>" * 5, 1000)[2] is None          # not UTF-8
     assert parse.to_source(b"<p>a\x01b</p>", 1000)[2] is None                         # a control removed
-    assert parse.to_source("<p>x</p>", 1000)[2] is None                               # text in, text parsed
+
+
+def test_text_input_takes_the_bytes_path_only_when_it_encodes_cleanly():
+    page = "<html><body><p>café — “quoted” 東京</p></body></html>"
+    text, _enc, raw = parse.to_source(page, 1_000_000)
+    assert text == page and raw == page.encode("utf-8")
+    assert parse.to_source("<p>a\x01b</p>", 1000)[2] is None            # a control character is removed first
+    assert parse.to_source("<p>lone \ud800 surrogate</p>", 1000)[2] is None  # cannot be UTF-8
+
+
+def test_a_page_cleans_the_same_from_its_text_and_from_its_bytes():
+    import quietpage
+    page = ("<html><head><meta charset='iso-8859-1'></head><body><article><h1>Grüße</h1>"
+            + "<p>Die Gemeinde saniert das Schwimmbad, sagte der Präsident am Montag vor der Versammlung.</p>" * 4
+            + "<p>Sie haben noch 2 kostenlose Artikel.</p></article></body></html>")
+    a, b = quietpage.clean(page), quietpage.clean(page.encode("utf-8"))
+    assert a.text == b.text and a.paywall.kind == b.paywall.kind

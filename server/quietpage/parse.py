@@ -128,8 +128,20 @@ def to_source(html: str | bytes, max_bytes: int, declared: str | None = None) ->
             or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
         raw = data if exact and not controls else None
     else:
-        text, enc, raw = html, "unicode", None
-        controls = True
+        text, enc = html, "unicode"
+        # the text's own UTF-8 bytes: a byte-table pass finds control characters sooner than a regex over the
+        # text, and libxml2 parses bytes sooner than text (it would encode them itself); lone surrogates
+        # cannot be encoded and take the text path
+        try:
+            data = html.encode("utf-8")
+        except UnicodeEncodeError:
+            data = None
+        if data is not None:
+            controls = len(data.translate(None, _CONTROL_BYTES)) != len(data) \
+                or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
+            raw = None if controls else data
+        else:
+            raw, controls = None, True
     if controls and ("\x00" in text or _CONTROL.search(text[:100_000])):
         text = _CONTROL.sub("", text)
         raw = None
