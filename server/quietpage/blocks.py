@@ -146,6 +146,11 @@ def remove(block: Block) -> None:
 _WITH_TEXT = lxml.etree.XPath("descendant::text()[normalize-space()]/..")
 
 
+def _low(s: str) -> str:
+    """What the literal index reads: punctuation folded, case-free, whitespace collapsed."""
+    return " ".join(punct_fold(s).casefold().split())
+
+
 def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:
     """Short texts anywhere on the page (gate prompts, meters, buttons) without walking it in Python:
     libxml2 finds the elements that hold text of their own, and each small one becomes one block. With an
@@ -160,14 +165,14 @@ def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:
     if index is not None:
         # a long text is left out of the join ("" stands in): it is only a block if squashing shortens it
         joined = "\x00".join(t if len(t) <= limit else "" for t in texts)
-        lows = " ".join(punct_fold(joined).casefold().split()).split("\x00")
+        lows = _low(joined).split("\x00")
         cyrillic = _CYRILLIC.search(joined) is not None
     out = []
     for k, text in enumerate(texts):
         if len(text) > limit:
             if len(squash(text)) > limit:
                 continue  # a short text node in a long element (a lead-in before the article's paragraphs)
-            low = " ".join(punct_fold(text).casefold().split()) if lows is not None else ""
+            low = _low(text) if lows is not None else ""
         else:
             low = lows[k].strip(" ") if lows is not None else ""
         if lows is not None and not (cyrillic and _CYRILLIC.search(text)):

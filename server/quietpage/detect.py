@@ -155,7 +155,8 @@ def verdict(signals: list[Signal], words: int, ends_cut: bool, protected_words: 
     for s in signals:
         kinds.setdefault((s.source, s.kind), []).append(s)
     has = lambda src, kind: (src, kind) in kinds
-    if (has("json-ld", "free") or has("meta", "free")) and not has("json-ld", "any"):
+    says_free = has("json-ld", "free") or has("meta", "free")
+    if says_free and not has("json-ld", "any"):
         # the page says it is free: a badge on a teaser for another story ("MEMBERS ONLY", "Exclusivo para
         # assinantes") is no evidence against that; a gate's sentence still is
         for key in [k for k in kinds if k[0] == "text"]:
@@ -163,7 +164,7 @@ def verdict(signals: list[Signal], words: int, ends_cut: bool, protected_words: 
             if not kinds[key]:
                 del kinds[key]
     text_kind = next((k for k in ("metered", "registration", "hard") if has("text", k)), None)
-    if text_kind is None and not (has("meta", "free") or has("json-ld", "free")):
+    if text_kind is None and not says_free:
         # gate text hidden until a script shows it tells the kind, unless the page says it is free
         text_kind = next((k for k in ("metered", "registration", "hard") if has("hidden", k)), None)
     meta_kind = next((k for k in ("metered", "hard") if has("meta", k)), None)

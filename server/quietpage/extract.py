@@ -249,7 +249,7 @@ def _lead_figure(best):
         while prev is not None and steps < LEAD_LOOKBACK:
             tag = prev.tag if isinstance(prev.tag, str) else ""
             if tag:
-                if isinstance(prev.tag, str) and _is_figure(prev):
+                if _is_figure(prev):
                     return prev
                 if tag in ("h1", "p") or next(prev.iter("h1", "p"), None) is not None:
                     return None  # the headline, or text: the lead art would be above it, not ours
@@ -259,6 +259,14 @@ def _lead_figure(best):
             prev = prev.getprevious()
         node = node.getparent()
     return None
+
+
+def _by_tag(node, tag_names) -> dict:
+    """The descendants with these tag names, per name, in document order: one walk of the subtree."""
+    found = {t: [] for t in tag_names}
+    for el in node.iterdescendants(*tag_names):
+        found[el.tag].append(el)
+    return found
 
 
 class TreeDocument(Document):
@@ -312,17 +320,11 @@ class TreeDocument(Document):
         """readability's elements by tag name, grouped in the order of the names: one walk of the subtree,
         not one per name. (Elements are listed before the caller's loop drops any; a dropped node's
         descendants may still come up, detached, where a change to them no longer touches the tree.)"""
-        if len(tag_names) == 1:
-            return list(node.iterdescendants(tag_names[0]))
-        found = {t: [] for t in tag_names}
-        for el in node.iterdescendants(*tag_names):
-            found[el.tag].append(el)
+        found = _by_tag(node, tag_names)
         return [el for t in tag_names for el in found[t]]
 
     def reverse_tags(self, node, *tag_names):
-        found = {t: [] for t in tag_names}
-        for el in node.iterdescendants(*tag_names):
-            found[el.tag].append(el)
+        found = _by_tag(node, tag_names)
         return [el for t in tag_names for el in reversed(found[t])]
 
     def _parse(self, _input):

@@ -37,16 +37,20 @@ MAX_REPEAT_RUN = 3   # a run of up to this many long blocks repeated right after
 _TITLE_TAGS = {"h1", "h2", "h3", "p", "div", "#text"}
 
 
+_EDGES = " .:|-–—"
+
+
 def _key(s: str) -> str:
-    return fold(s).casefold().strip(" .:|-–—")
+    """What two lines are compared by: folded, case-free, without edge punctuation."""
+    return fold(s).casefold().strip(_EDGES)
 
 
-def _same(a: str, b: str) -> bool:
-    return _same_key(_key(a), _key(b))
+def _block_key(b: Block) -> str:
+    return b.folded.casefold().strip(_EDGES)  # `_key(b.text)`, from the fold the block already made
 
 
 def _same_key(a: str, b: str) -> bool:
-    """`_same` on texts already folded, cased and stripped (a block's fold is made once, with the block)."""
+    """The same line, or one that holds most of the other (a headline with the site's name after it)."""
     if not a or not b:
         return False
     if a == b:
@@ -55,13 +59,10 @@ def _same_key(a: str, b: str) -> bool:
     return len(short) >= 20 and short in long_ and len(short) >= 0.8 * len(long_)
 
 
-def _block_key(b: Block) -> str:
-    return b.folded.casefold().strip(" .:|-–—")
-
-
-def _is_byline(b: Block, byline: str, keys: tuple = ("", "")) -> bool:
+def _is_byline(b: Block, byline_keys: tuple = ()) -> bool:
+    """`byline_keys`: the page's byline, and with "by", as `_key` gives them (none when it has no byline)."""
     return b.words <= 14 and (
-        (bool(byline) and (_same_key(_block_key(b), keys[0]) or _same_key(_block_key(b), keys[1])))
+        any(_same_key(_block_key(b), k) for k in byline_keys)
         or bool(_BYLINE.search(b.folded))
         or (bool(_DATE.search(b.folded)) and bool(_DATELINE.search(b.folded)) and b.words <= 12))
 
@@ -71,14 +72,14 @@ def decide(blocks: list[Block], title: str, byline: str, keep: frozenset) -> dic
         return {}
     out: dict[int, Rule] = {}
     title_key = _key(title) if title else ""
-    by_keys = (_key(byline), _key("by " + byline)) if byline else ("", "")
+    by_keys = (_key(byline), _key("by " + byline)) if byline else ()
     # the header zone: the blocks before the first real paragraph (at most 8)
     for i, b in enumerate(blocks[:8]):
         if b.words >= _LONG and b.link_density < 0.5:
             break
         if title and b.tag in ("h1", "h2", "h3", "p", "div", "#text") and _same_key(_block_key(b), title_key):
             out[i] = TITLE
-        elif _is_byline(b, byline, by_keys):
+        elif _is_byline(b, by_keys):
             out[i] = BYLINE
         else:
             # a paywall brand over the headline ("WZ+ Kellbach", "SZ Plus"): such labels are judged only in
@@ -94,7 +95,7 @@ def decide(blocks: list[Block], title: str, byline: str, keep: frozenset) -> dic
             continue
         out[i] = TITLE
         for k in range(i + 1, min(i + 4, len(blocks))):
-            if _is_byline(blocks[k], byline, by_keys):
+            if _is_byline(blocks[k], by_keys):
                 out[k] = BYLINE
             else:
                 break

@@ -122,34 +122,30 @@ def to_source(html: str | bytes, max_bytes: int, declared: str | None = None) ->
             raise EmptyInput("input is empty")
         _reject_binary(data)
         text, enc, exact = _decode(data, declared)
-        # UTF-8 keeps control characters as single bytes: a byte-table pass (and a search for the two
-        # non-characters, as their UTF-8 bytes) finds them faster than a regex over the text
-        controls = enc != "utf-8" or len(data.translate(None, _CONTROL_BYTES)) != len(data) \
-            or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
-        raw = data if exact and not controls else None
     else:
+        # text as its own UTF-8 bytes: libxml2 parses bytes sooner than text (it would encode them itself);
+        # lone surrogates cannot be encoded and take the text path
         text, enc = html, "unicode"
-        # the text's own UTF-8 bytes: a byte-table pass finds control characters sooner than a regex over the
-        # text, and libxml2 parses bytes sooner than text (it would encode them itself); lone surrogates
-        # cannot be encoded and take the text path
         try:
-            data = html.encode("utf-8")
+            data, exact = html.encode("utf-8"), True
         except UnicodeEncodeError:
-            data = None
-        if data is not None:
-            controls = len(data.translate(None, _CONTROL_BYTES)) != len(data) \
-                or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
-            raw = None if controls else data
-        else:
-            raw, controls = None, True
+            data, exact = b"", False
+    # UTF-8 keeps control characters as single bytes: a byte-table pass (and a search for the two
+    # non-characters, as their UTF-8 bytes) finds them sooner than a regex over the text
+    controls = not exact or _has_control_bytes(data)
+    raw = None if controls else data
     if controls and ("\x00" in text or _CONTROL.search(text[:100_000])):
         text = _CONTROL.sub("", text)
-        raw = None
     if not text or text.isspace():
         raise EmptyInput("input is empty or whitespace")
     if text.count("\ufffd") > max(32, len(text) // 20):
         raise NotHTML("input does not decode as text (binary data?)")
     return text, enc, raw
+
+
+def _has_control_bytes(data: bytes) -> bool:
+    return len(data.translate(None, _CONTROL_BYTES)) != len(data) or b"\xef\xbf\xbe" in data \
+        or b"\xef\xbf\xbf" in data
 
 
 _BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\x7fELF",

@@ -230,8 +230,9 @@ TITLE_WORDS = 12
 def _box_titles(blocks: list[Block], out: dict) -> None:
     """A gate box's own title goes with the box: a short line without a full stop ("Het weekend in Zwolle",
     "Jornalismo baiano de verdade") set as a title, right before removed paywall, support or newsletter
-    furniture, when the smallest element holding both holds nothing else that stays. An article's subheading shares its container
-    with the prose; titles of link lists and credits are left alone (a table of contents, a chart's title)."""
+    furniture, when the smallest element holding both holds nothing else that stays. An article's
+    subheading shares its container with the prose; titles of link lists and credits are left alone (a table
+    of contents, a chart's title)."""
     n = len(blocks)
     for k in sorted(out):
         h = k - 1
@@ -240,20 +241,17 @@ def _box_titles(blocks: list[Block], out: dict) -> None:
             continue
         title = blocks[h]
         if title.element is None or blocks[k].element is None or not 0 < title.words <= TITLE_WORDS \
-                or _SENTENCE_END.search(title.text):
+                or _SENTENCE_END.search(title.text) or not _titled(title):
             continue
         box = _common_ancestor(title.element, blocks[k].element)
-        if box is None:
-            continue
-        inside = _inside(box)
-        if inside(blocks[0].element) and inside(blocks[-1].element):
-            continue  # the article's own container
+        if box is None or (_within(blocks[0].element, box) and _within(blocks[-1].element, box)):
+            continue  # no shared box, or the article's own container
         lo, hi = h, k
-        while lo > 0 and inside(blocks[lo - 1].element):
+        while lo > 0 and _within(blocks[lo - 1].element, box):
             lo -= 1
-        while hi + 1 < n and inside(blocks[hi + 1].element):
+        while hi + 1 < n and _within(blocks[hi + 1].element, box):
             hi += 1
-        if _titled(title) and all(j in out for j in range(lo, hi + 1) if j != h):
+        if all(j in out for j in range(lo, hi + 1) if j != h):
             anchor = next((out[j][0] for j in range(k, hi + 1) if out[j][0] is not None), rule)
             out[h] = (anchor, "title of a removed box")
 
@@ -276,14 +274,8 @@ def _common_ancestor(a, b):
     return None
 
 
-def _inside(box):
-    def test(el) -> bool:
-        if el is None:
-            return False
-        if el is box:
-            return True
-        return any(x is box for x in el.iterancestors())
-    return test
+def _within(el, box) -> bool:
+    return el is not None and (el is box or any(x is box for x in el.iterancestors()))
 
 
 def scrub(blocks: list[Block], ruleset: RuleSet, keep: frozenset, removals: list[Removal], timeout: float,

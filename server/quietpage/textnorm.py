@@ -46,8 +46,7 @@ def fold(s: str) -> str:
     """The form rules see: NFC, look-alikes folded (only in mostly-Latin text), whitespace collapsed, a
     leading check mark or bullet dropped."""
     if s.isascii():  # already NFC, no look-alikes, no bullets
-        s = squash(s.replace("`", "'") if "`" in s else s)
-        return s
+        return squash(punct_fold(s))
     s = nfc(s)
     if _CYR.search(s) and len(_LAT.findall(s)) >= len(_CYR.findall(s)):
         s = s.translate(_CONFUSABLES)
