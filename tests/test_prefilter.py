@@ -42,7 +42,7 @@ def test_every_rule_example_passes_the_prefilter():
 def test_requirements_are_conjunctive_and_sound():
     reqs = prefilter.requirements(r"(?i)^(?:subscribe|sign\s+up)\b.{0,40}\bto\s+(?:read|continue)\b")
     assert reqs is not None and len(reqs) >= 2
-    idx = prefilter.LiteralIndex({"r": reqs})
+    idx = prefilter.LiteralIndex({"r": (reqs,)})
     assert "r" in idx.keys("subscribe now to read the story")
     assert "r" not in idx.keys("read the story")          # the subscribe/sign-up set is missing
     assert "r" not in idx.keys("subscribe to our podcast")  # the read/continue set is missing
@@ -61,7 +61,7 @@ def test_lookarounds_require_their_words_but_negative_ones_do_not():
     pat = r"(?i)^(?=.*\bin\s+your\s+inbox\b)(?=.*\bevery\s+(?:monday|friday)\b)"
     reqs = prefilter.requirements(pat)
     assert reqs is not None
-    idx = prefilter.LiteralIndex({"r": reqs})
+    idx = prefilter.LiteralIndex({"r": (reqs,)})
     assert "r" in idx.keys("the briefing, every friday in your inbox")
     assert "r" not in idx.keys("every friday the market opens")          # no "in your inbox": rule skipped
     assert prefilter.requirements(r"(?i)^(?!.*\bunsubscribe\b).*$") is None  # a negative lookahead needs nothing
@@ -72,3 +72,34 @@ def test_lookarounds_require_their_words_but_negative_ones_do_not():
 def test_a_leading_case_sensitive_flag_keeps_the_literals():
     reqs = prefilter.requirements(r"(?-i)\[(?:NEWS|VIDEO)\]\s*$")
     assert reqs is not None and all("[" in lits or "]" in lits or "news" in lits for lits in reqs)
+
+
+def test_alternatives_spread_an_alternation_so_each_branch_needs_its_own_words():
+    alts = prefilter.alternatives(r"(?i)^(?:subscribe|register)\s+to\s+read\b|^already\s+a\s+member\?")
+    idx = prefilter.LiteralIndex({"r": alts})
+    assert "r" in idx.keys("subscribe to read the rest")
+    assert "r" in idx.keys("already a member? sign in")
+    assert "r" not in idx.keys("register to vote")              # the first branch needs "read" too
+    assert "r" not in idx.keys("read the member's guide")       # and a branch's own lead word
+    # the pooled requirements alone could not tell these apart
+    assert prefilter.alternatives(r"(?:abc)?\d+|xyz") is None   # one branch needs nothing
+
+
+def test_alternatives_stay_within_their_budget():
+    words = "|".join(f"w{i:02d}xx" for i in range(10))
+    alts = prefilter.alternatives(f"(?:{words})\\s(?:{words})\\s(?:{words})", budget=16)
+    assert alts is not None and len(alts) <= 16
+
+
+def test_the_index_without_the_library_finds_the_same_keys_and_texts():
+    rs = rules.load()
+    idx = rs.literal_index
+    plain = prefilter.LiteralIndex({})
+    plain.__dict__.update(idx.__dict__)
+    plain._auto = None
+    texts = ["subscribe to read the full story", "already a subscriber? log in", "abonnez-vous pour lire la suite",
+             "the weather was fine", "", "jetzt abonnieren und weiterlesen", "sign in sign in"]
+    lows = [fold(t).casefold() for t in texts]
+    assert [idx.keys(x) for x in lows] == [plain.keys(x) for x in lows]
+    assert idx.possible(lows) == plain.possible(lows) == [k for k, x in enumerate(lows) if idx.any(x)]
+    assert idx.possible(lows)  # some of these are gate lines

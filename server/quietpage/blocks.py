@@ -165,19 +165,25 @@ def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:
     if index is not None:
         # a long text is left out of the join ("" stands in): it is only a block if squashing shortens it
         joined = "\x00".join(t if len(t) <= limit else "" for t in texts)
-        lows = _low(joined).split("\x00")
+        lows = [low.strip(" ") for low in _low(joined).split("\x00")]
         cyrillic = _CYRILLIC.search(joined) is not None
     out = []
-    for k, text in enumerate(texts):
+    if lows is not None:
+        # the rules see folded text: same apostrophes and spaces, compared case-free. A long text left out
+        # of the join, or one with look-alike letters (the full fold decides), is read on its own.
+        todo = set(index.possible(lows))
+        for k, text in enumerate(texts):
+            if len(text) > limit or (cyrillic and _CYRILLIC.search(text)):
+                todo.add(k)
+        order = sorted(todo)
+    else:
+        order = range(len(texts))
+    for k in order:
+        text = texts[k]
         if len(text) > limit:
             if len(squash(text)) > limit:
                 continue  # a short text node in a long element (a lead-in before the article's paragraphs)
-            low = _low(text) if lows is not None else ""
-        else:
-            low = lows[k].strip(" ") if lows is not None else ""
-        if lows is not None and not (cyrillic and _CYRILLIC.search(text)):
-            # the rules see folded text: same apostrophes and spaces, compared case-free
-            if not index.any(low):
+            if lows is not None and not index.any(_low(text)):
                 continue
         text = squash(text)
         if text and len(text) <= limit:

@@ -159,18 +159,18 @@ def _feature_weight(feature: str) -> int:
 def _word_automaton():
     """Both of readability's patterns are plain alternations of lower-case words (case-free): one
     Aho-Corasick pass over a lowered name finds them 4x faster than the two case-insensitive regexes."""
-    import ahocorasick
-    auto = ahocorasick.Automaton()
+    import ahocorasick_rs as ac
+    bits: dict[str, int] = {}
     for bit, key in ((1, "unlikelyCandidatesRe"), (2, "okMaybeItsACandidateRe")):
         words = REGEXES[key].pattern.split("|")
         assert all(re.fullmatch(r"[a-z-]+", w) for w in words), key  # a new readability release may change them
         for w in words:
-            auto.add_word(w, auto.get(w, 0) | bit)
-    auto.make_automaton()
-    return auto
+            bits[w] = bits.get(w, 0) | bit
+    words = list(bits)
+    return ac.AhoCorasick(words, implementation=ac.Implementation.DFA), [bits[w] for w in words]
 
 
-_UNLIKELY_WORDS = _word_automaton()
+_UNLIKELY_WORDS, _UNLIKELY_BITS = _word_automaton()
 
 
 def _unlikely(names: str) -> bool:
@@ -178,8 +178,8 @@ def _unlikely(names: str) -> bool:
     pattern holds a space, so one Aho-Corasick pass over the lowered string finds what testing each name
     would (and needs no cache to be quick on names it has not seen)."""
     bits = 0
-    for _end, v in _UNLIKELY_WORDS.iter(names.lower()):
-        bits |= v
+    for j in _UNLIKELY_WORDS.find_matches_as_indexes(names.lower(), overlapping=True):
+        bits |= _UNLIKELY_BITS[j[0]]
     return bits == 1
 
 

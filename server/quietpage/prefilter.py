@@ -11,6 +11,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     from sre_constants import ASSERT, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
 
 import re
+from bisect import bisect_right
 
 MIN_LEN = 3
 # a single one of these is rare enough in a short block to be a requirement of its own (prices, credits,
@@ -100,76 +101,160 @@ def requirements(pattern: str, most: int = 3, fold: bool = True) -> tuple[tuple[
     return tuple(tuple(sorted(s, key=lambda x: (len(x), x))) for s in best)
 
 
-class LiteralIndex:
-    """Which keys (rules) a text could match, in one pass over it: each key needs one literal from each
-    of its literal sets (Aho-Corasick finds them all; a plain loop stands in without the library)."""
+def _dnf(items, budget: int) -> list[list[frozenset]]:
+    """Alternatives, each a list of literal sets that must all be hit: `_conj` with its alternations
+    spread out ("(subscribe|register) to read" is "subscribe…read" or "register…read") while there are
+    at most `budget` of them; past that an alternation pools its branches' sets as `_conj` does."""
+    alts: list[list[frozenset]] = [[]]
+    run: list[str] = []
 
-    def __init__(self, reqs_by_key: dict):
-        self.by_lit: dict[str, list] = {}
-        self.need: dict = {}
-        for key, reqs in reqs_by_key.items():
-            self.need[key] = len(reqs)
-            for i, lits in enumerate(reqs):
-                for x in lits:
-                    self.by_lit.setdefault(x, []).append((key, i))
-        # per literal: the keys it completes alone (one literal set) and, for the others, the bit of the set
-        # it fills; a key is possible when its bits are all set
-        self.single: dict[str, set] = {}
-        self.multi: dict[str, list] = {}
-        self.full = {key: (1 << n) - 1 for key, n in self.need.items()}
-        for x, owners in self.by_lit.items():
-            for key, i in owners:
-                if self.need[key] == 1:
-                    self.single.setdefault(x, set()).add(key)
-                else:
-                    self.multi.setdefault(x, []).append((key, 1 << i))
+    def flush():
+        if len(run) >= MIN_LEN or (run and all(c in SYMBOLS for c in run)):
+            lit = frozenset({"".join(run)})
+            for a in alts:
+                a.append(lit)
+        run.clear()
+
+    def spread(options: list[list[frozenset]] | None, pooled: list[frozenset]):
+        nonlocal alts
+        if options is not None and len(alts) * len(options) <= budget:
+            alts = [a + o for a in alts for o in options]
+        else:
+            for a in alts:
+                a.extend(pooled)
+
+    for op, av in items:
+        if op is LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        if op is IN:
+            chars = _symbol_class(av)
+            if chars:
+                for a in alts:
+                    a.append(chars)
+        elif op is SUBPATTERN:
+            spread(_dnf(av[-1], budget), _conj(av[-1]))
+        elif op is ASSERT:
+            spread(_dnf(av[1], budget), _conj(av[1]))
+        elif op in (MAX_REPEAT, MIN_REPEAT):
+            lo, _hi, sub = av
+            if lo >= 1:
+                for a in alts:
+                    a.extend(_conj(sub))
+        elif op is BRANCH:
+            options = [o for b in av[1] for o in _dnf(b, budget)]
+            if len(alts) * len(options) > budget:
+                options = [_conj(b) for b in av[1]]  # each branch as one alternative
+            spread(options, _conj([(op, av)]))
+    flush()
+    return alts
+
+
+def alternatives(pattern: str, most: int = 3, budget: int = 16) -> tuple | None:
+    """`requirements` per alternative: a text can match only if it hits every set of one alternative.
+    Casefolded. None if some alternative needs nothing."""
+    items = _parse(pattern)
+    if items is None:
+        return None
+    try:
+        alts = _dnf(items, budget)
+    except Exception:
+        return None
+    out = []
+    for a in alts:
+        uniq = {frozenset(x.casefold() for x in s) for s in a if s}
+        if not uniq:
+            return None
+        best = sorted(uniq, key=lambda s: -_strength(s))[:most]
+        cnf = tuple(tuple(sorted(s, key=lambda x: (len(x), x))) for s in best)
+        if cnf not in out:
+            out.append(cnf)
+    return tuple(out)
+
+
+class LiteralIndex:
+    """Which keys (rules) a text could match, in one pass over it. A key has one or more alternatives (see
+    `alternatives`); it is possible when every literal set of one of them is hit.
+
+    Aho-Corasick (a DFA) finds the literals. Each alternative owns a field of bits in one integer, a bit per
+    literal set, with a zero guard bit above it: a text's hits OR their bits in, and adding a one at the
+    bottom of every field carries into the guard bit of exactly the complete alternatives."""
+
+    def __init__(self, alts_by_key: dict):
+        self.lits: list[str] = []
+        lit_id: dict[str, int] = {}
+        masks: list[int] = []
+        self.owner: dict[int, object] = {}  # guard bit -> key
+        low = guard = 0
+        at = 0
+        for key, alts in alts_by_key.items():
+            for reqs in alts:
+                low |= 1 << at
+                for i, lits in enumerate(reqs):
+                    for x in lits:
+                        j = lit_id.get(x)
+                        if j is None:
+                            j = lit_id[x] = len(self.lits)
+                            self.lits.append(x)
+                            masks.append(0)
+                        masks[j] |= 1 << (at + i)
+                at += len(reqs)
+                guard |= 1 << at
+                self.owner[at] = key
+                at += 1
+        self.masks, self._low, self._guard = masks, low, guard
         self._auto = None
         try:
-            import ahocorasick
+            import ahocorasick_rs as ac
         except ImportError:  # pragma: no cover - the dependency is declared; this keeps odd installs working
             return
-        if self.by_lit:
-            a = ahocorasick.Automaton()
-            for x in self.by_lit:
-                a.add_word(x, x)
-            a.make_automaton()
-            self._auto = a
+        if self.lits:
+            self._auto = ac.AhoCorasick(self.lits, implementation=ac.Implementation.DFA)
 
-    def _found(self, low: str):
+    def _hits(self, low: str):
+        """(literal id, start, end) of every literal in `low`, overlaps included."""
         if self._auto is not None:
-            return {x for _end, x in self._auto.iter(low)}
-        return {x for x in self.by_lit if x in low}
+            return self._auto.find_matches_as_indexes(low, overlapping=True)
+        out = []
+        for j, x in enumerate(self.lits):
+            i = low.find(x)
+            while i >= 0:
+                out.append((j, i, i + len(x)))
+                i = low.find(x, i + 1)
+        return out
+
+    def _mask(self, low: str) -> int:
+        masks, m = self.masks, 0
+        for j, _start, _end in self._hits(low):
+            m |= masks[j]
+        return m
 
     def keys(self, low: str) -> set:
-        """Keys all of whose literal sets are hit in `low` (casefolded text)."""
-        out: set = set()
-        bits: dict = {}
-        single, multi = self.single, self.multi
-        for x in self._found(low):
-            keys = single.get(x)
-            if keys is not None:
-                out |= keys
-            owners = multi.get(x)
-            if owners is not None:
-                for key, bit in owners:
-                    bits[key] = bits.get(key, 0) | bit
-        if bits:
-            full = self.full
-            out.update(k for k, b in bits.items() if b == full[k])
+        """Keys one of whose alternatives has all its literal sets hit in `low` (casefolded text)."""
+        done = (self._mask(low) + self._low) & self._guard
+        out = set()
+        while done:
+            bit = done & -done
+            out.add(self.owner[bit.bit_length() - 1])
+            done ^= bit
         return out
 
     def any(self, low: str) -> bool:
-        """Whether some key's literal sets are all hit; stops at the first such key."""
-        if self._auto is None:
-            return bool(self.keys(low))
-        need, by_lit = self.need, self.by_lit
-        hit: dict = {}
-        for _end, x in self._auto.iter(low):
-            for key, i in by_lit[x]:
-                got = hit.get(key)
-                if got is None:
-                    got = hit[key] = set()
-                got.add(i)
-                if len(got) == need[key]:
-                    return True
-        return False
+        """Whether some alternative's literal sets are all hit."""
+        return bool((self._mask(low) + self._low) & self._guard)
+
+    def possible(self, lows: list[str]) -> list[int]:
+        """The positions of the texts `any` accepts, in one pass over them all (joined by NUL, which no
+        literal holds)."""
+        starts, at = [], 0
+        for low in lows:
+            starts.append(at)
+            at += len(low) + 1
+        per: dict[int, int] = {}
+        masks = self.masks
+        for j, start, _end in self._hits("\x00".join(lows)):
+            k = bisect_right(starts, start) - 1
+            per[k] = per.get(k, 0) | masks[j]
+        low, guard = self._low, self._guard
+        return sorted(k for k, m in per.items() if (m + low) & guard)

@@ -20,7 +20,7 @@ from cssselect import GenericTranslator, SelectorError
 
 from .errors import RuleError
 from .options import CATEGORIES
-from .prefilter import LiteralIndex, requirements
+from .prefilter import LiteralIndex, alternatives, requirements
 from .textnorm import fold, word_count
 
 BUILTIN_DIR = Path(__file__).with_name("rules")
@@ -55,6 +55,7 @@ class Rule:
     vetoes: list = field(default_factory=list, repr=False, compare=False)
     lits: tuple | None = field(default=None, repr=False, compare=False)  # the most selective of reqs
     reqs: tuple | None = field(default=None, repr=False, compare=False)  # prefilter: one of each set
+    alts: tuple | None = field(default=None, repr=False, compare=False)  # or: the sets of one alternative
     xpath: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -117,6 +118,8 @@ def _compile(rule: Rule) -> Rule:
         # a vendor rule's literals are sought in the raw source as written; a text rule's in folded text
         rule.reqs = requirements(rule.pattern, fold=rule.selector is None)
         rule.lits = rule.reqs[0] if rule.reqs else None
+        if rule.selector is None:
+            rule.alts = alternatives(rule.pattern) or ((rule.reqs,) if rule.reqs else None)
         try:
             rule.compiled = regex.compile(rule.pattern, regex.V1 if "(?V1)" in rule.pattern else 0)
         except regex.error as e:
@@ -294,9 +297,9 @@ class RuleSet:
         self.match_plans: dict = {}  # scrub's rule lists per settings
         sig = [r for r in self.text if r.signal]
         # one pass over a text tells which rules could match it (their literals occur in it)
-        self.literal_index = LiteralIndex({r.id: r.reqs for r in self.text if r.reqs})
-        self.signal_index = None if any(r.reqs is None for r in sig) else \
-            LiteralIndex({r.id: r.reqs for r in sig})
+        self.literal_index = LiteralIndex({r.id: r.alts for r in self.text if r.alts})
+        self.signal_index = None if any(r.alts is None for r in sig) else \
+            LiteralIndex({r.id: r.alts for r in sig})
 
     def token_index(self, keep: frozenset = frozenset()) -> "TokenIndex":
         """One index per set of kept categories, reused across pages (its name cache warms up)."""

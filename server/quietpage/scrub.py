@@ -47,7 +47,7 @@ def _plan(ruleset: RuleSet, keep: frozenset, signals_only: bool, langs: frozense
         rules.sort(key=lambda r: -r.max_words)
         # per block, only the rules the prefilter leaves (and those it cannot judge), in the rules' order
         plan = (rules, {r.id: i for i, r in enumerate(rules)}, {r.id: r for r in rules},
-                [r for r in rules if r.reqs is None])
+                [r for r in rules if r.alts is None])
         if len(plans) > 256:
             plans.clear()
         plans[key] = plan
