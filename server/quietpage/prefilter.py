@@ -36,42 +36,16 @@ def _strength(cands) -> int:
     return min(map(len, cands))
 
 
+def _selective(lits) -> tuple:
+    """Sort key: the longest shortest literal first; ties by the literals (the same choice every run,
+    whatever the string hashing)."""
+    return -_strength(lits), sorted(lits)
+
+
 def _conj(items) -> list[frozenset]:
     """Sets of literals that must ALL be matched (one literal of each set) by any text the sequence
     matches: every literal run and every required part contributes its own set."""
-    out: list[frozenset] = []
-    run: list[str] = []
-
-    def flush():
-        if len(run) >= MIN_LEN or (run and all(c in SYMBOLS for c in run)):
-            out.append(frozenset({"".join(run)}))
-        run.clear()
-
-    for op, av in items:
-        if op is LITERAL:
-            run.append(chr(av))
-            continue
-        flush()
-        if op is IN:
-            chars = _symbol_class(av)
-            if chars:
-                out.append(chars)
-        elif op is SUBPATTERN:
-            out.extend(_conj(av[-1]))
-        elif op is ASSERT:
-            # a positive lookahead or lookbehind matches text too: "(?=.*\\bin your inbox\\b)" needs its words
-            out.extend(_conj(av[1]))
-        elif op in (MAX_REPEAT, MIN_REPEAT):
-            lo, _hi, sub = av
-            if lo >= 1:
-                out.extend(_conj(sub))
-        elif op is BRANCH:
-            # one of the branches matched: each branch's most selective set, pooled
-            per = [_conj(b) for b in av[1]]
-            if all(per):
-                out.append(frozenset().union(*(max(p, key=_strength) for p in per)))
-    flush()
-    return out
+    return _dnf(items, 1)[0]
 
 
 def _symbol_class(items) -> frozenset | None:
@@ -97,14 +71,14 @@ def requirements(pattern: str, most: int = 3, fold: bool = True) -> tuple[tuple[
     uniq = {frozenset(x.casefold() if fold else x for x in s) for s in sets if s}
     if not uniq:
         return None
-    best = sorted(uniq, key=lambda s: -_strength(s))[:most]
+    best = sorted(uniq, key=_selective)[:most]
     return tuple(tuple(sorted(s, key=lambda x: (len(x), x))) for s in best)
 
 
 def _dnf(items, budget: int) -> list[list[frozenset]]:
-    """Alternatives, each a list of literal sets that must all be hit: `_conj` with its alternations
-    spread out ("(subscribe|register) to read" is "subscribe…read" or "register…read") while there are
-    at most `budget` of them; past that an alternation pools its branches' sets as `_conj` does."""
+    """Alternatives, each a list of literal sets that must all be hit: an alternation is spread out
+    ("(subscribe|register) to read" is "subscribe…read" or "register…read") while there are at most
+    `budget` alternatives; past that its branches pool their most selective sets into one."""
     alts: list[list[frozenset]] = [[]]
     run: list[str] = []
 
@@ -115,13 +89,13 @@ def _dnf(items, budget: int) -> list[list[frozenset]]:
                 a.append(lit)
         run.clear()
 
-    def spread(options: list[list[frozenset]] | None, pooled: list[frozenset]):
+    def spread(options: list[list[frozenset]], pooled):
         nonlocal alts
-        if options is not None and len(alts) * len(options) <= budget:
+        if len(alts) * len(options) <= budget:
             alts = [a + o for a in alts for o in options]
         else:
             for a in alts:
-                a.extend(pooled)
+                a.extend(pooled())
 
     for op, av in items:
         if op is LITERAL:
@@ -133,20 +107,26 @@ def _dnf(items, budget: int) -> list[list[frozenset]]:
             if chars:
                 for a in alts:
                     a.append(chars)
-        elif op is SUBPATTERN:
-            spread(_dnf(av[-1], budget), _conj(av[-1]))
-        elif op is ASSERT:
-            spread(_dnf(av[1], budget), _conj(av[1]))
+        elif op is SUBPATTERN or op is ASSERT:
+            # a positive lookahead or lookbehind matches text too: "(?=.*\\bin your inbox\\b)" needs its words
+            sub = av[-1] if op is SUBPATTERN else av[1]
+            spread(_dnf(sub, budget), lambda sub=sub: _conj(sub))
         elif op in (MAX_REPEAT, MIN_REPEAT):
             lo, _hi, sub = av
             if lo >= 1:
+                need = _conj(sub)
                 for a in alts:
-                    a.extend(_conj(sub))
+                    a.extend(need)
         elif op is BRANCH:
             options = [o for b in av[1] for o in _dnf(b, budget)]
             if len(alts) * len(options) > budget:
                 options = [_conj(b) for b in av[1]]  # each branch as one alternative
-            spread(options, _conj([(op, av)]))
+
+            def pooled(branches=av[1]):
+                # one of the branches matched: each branch's most selective set, pooled
+                per = [_conj(b) for b in branches]
+                return [frozenset().union(*(min(p, key=_selective) for p in per))] if all(per) else []
+            spread(options, pooled)
     flush()
     return alts
 
@@ -166,7 +146,7 @@ def alternatives(pattern: str, most: int = 3, budget: int = 16) -> tuple | None:
         uniq = {frozenset(x.casefold() for x in s) for s in a if s}
         if not uniq:
             return None
-        best = sorted(uniq, key=lambda s: -_strength(s))[:most]
+        best = sorted(uniq, key=_selective)[:most]
         cnf = tuple(tuple(sorted(s, key=lambda x: (len(x), x))) for s in best)
         if cnf not in out:
             out.append(cnf)
