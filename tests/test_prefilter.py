@@ -103,3 +103,11 @@ def test_the_index_without_the_library_finds_the_same_keys_and_texts():
     assert [idx.keys(x) for x in lows] == [plain.keys(x) for x in lows]
     assert idx.possible(lows) == plain.possible(lows) == [k for k, x in enumerate(lows) if idx.any(x)]
     assert idx.possible(lows)  # some of these are gate lines
+
+
+def test_a_word_tier_index_holds_every_rule_that_allows_that_many_words():
+    rs = rules.load()
+    for words in range(0, 200, 3):
+        held = set(rs.literal_index_for(words).owner.values())
+        assert {r.id for r in rs.text if r.alts and r.max_words >= words} <= held
+    assert len(set(rs.literal_index_for(150).owner.values())) < len(set(rs.literal_index.owner.values()))

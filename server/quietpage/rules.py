@@ -283,6 +283,9 @@ class TokenIndex:
         return False
 
 
+WORD_TIERS = (0, 11, 21, 31, 41, 61, 91)  # block lengths from which scrub reads a smaller literal index
+
+
 @dataclass
 class RuleSet:
     rules: list[Rule]
@@ -298,8 +301,18 @@ class RuleSet:
         sig = [r for r in self.text if r.signal]
         # one pass over a text tells which rules could match it (their literals occur in it)
         self.literal_index = LiteralIndex({r.id: r.alts for r in self.text if r.alts})
+        # a long paragraph can only match the few rules that allow as many words: a smaller index per tier
+        self._tiers = [(t, LiteralIndex({r.id: r.alts for r in self.text if r.alts and r.max_words >= t}))
+                       for t in WORD_TIERS[1:]][::-1]
         self.signal_index = None if any(r.alts is None for r in sig) else \
             LiteralIndex({r.id: r.alts for r in sig})
+
+    def literal_index_for(self, words: int) -> LiteralIndex:
+        """The literal index of the rules that allow blocks of `words` words (and maybe a few more)."""
+        for t, idx in self._tiers:
+            if words >= t:
+                return idx
+        return self.literal_index
 
     def token_index(self, keep: frozenset = frozenset()) -> "TokenIndex":
         """One index per set of kept categories, reused across pages (its name cache warms up)."""

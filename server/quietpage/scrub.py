@@ -58,7 +58,7 @@ def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float
           langs: frozenset | None = None) -> None:
     rules, order, by_id, unfiltered = _plan(ruleset, keep, signals_only, langs)
     # signal rules only: their own, smaller index finds the same candidates with fewer literal hits
-    index = ruleset.signal_index if signals_only and ruleset.signal_index is not None else ruleset.literal_index
+    index = ruleset.signal_index if signals_only else None
     longest = rules[0].max_words if rules else -1
     for b in blocks:
         if not b.folded:
@@ -66,7 +66,7 @@ def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float
         words = b.words
         if words > longest:
             continue
-        possible = index.keys(b.folded.casefold())
+        possible = (index or ruleset.literal_index_for(words)).keys(b.folded.casefold())
         todo = [r for r in unfiltered if words <= r.max_words]
         if possible:
             todo += [by_id[k] for k in possible if k in by_id and words <= by_id[k].max_words]
