@@ -111,3 +111,39 @@ def test_a_word_tier_index_holds_every_rule_that_allows_that_many_words():
         held = set(rs.literal_index_for(words).owner.values())
         assert {r.id for r in rs.text if r.alts and r.max_words >= words} <= held
     assert len(set(rs.literal_index_for(150).owner.values())) < len(set(rs.literal_index.owner.values()))
+
+
+@pytest.mark.parametrize("pattern,starts,never", [
+    (r"(?i)^[-–—\s(\[]*(?:advertisement|ads?)\s*$", ["Advertisement", "— AD", "(ads)", "ADS"], ["Bad ads"]),
+    (r"(?i)^(?:Ja|Nein|Danke!?)$|^👍", ["ja", "NEIN", "👍"], ["Okay"]),
+    (r"(?i)^(?:\d+\s+of\s+\d+|close)$", ["3 of 5", "٣ of ٥", "Close"], ["of 5"]),
+])
+def test_first_characters_of_anchored_patterns(pattern, starts, never):
+    first = prefilter.first_chars(pattern)
+    assert first is not None
+    for text in starts:
+        assert not first.isdisjoint(prefilter.lead_keys(text)), text
+    for text in never:
+        assert first.isdisjoint(prefilter.lead_keys(text)), text
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?i)subscribe\s+now",          # not anchored: a match can begin anywhere
+    r"(?i)^(?:x)?",                  # can match nothing at the start
+    r"(?i)^.{0,3}free",              # any character first
+    r"(?i)^\S+\s+free",              # a class it cannot list
+    r"(?i)^(?:free|.*offer)",        # one branch it cannot tell
+])
+def test_first_characters_unknown_when_it_cannot_tell(pattern):
+    assert prefilter.first_chars(pattern) is None
+
+
+def test_every_rule_example_passes_its_first_character_filter():
+    rs = rules.load()
+    for r in rs.text:
+        if r.first is None:
+            continue
+        for ex in r.matches:
+            f = fold(ex)
+            if r.search(f) is not None:
+                assert not r.first.isdisjoint(prefilter.lead_keys(f)), (r.id, ex)

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 try:  # Python 3.11+
     import re._parser as sre_parse
-    from re._constants import ASSERT, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+    from re._constants import (ASSERT, ASSERT_NOT, AT, AT_BEGINNING, AT_BEGINNING_STRING, BRANCH, CATEGORY,
+                               CATEGORY_DIGIT, CATEGORY_SPACE, CATEGORY_WORD, IN, LITERAL, MAX_REPEAT, MIN_REPEAT,
+                               RANGE, SUBPATTERN)
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse
-    from sre_constants import ASSERT, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+    from sre_constants import (ASSERT, ASSERT_NOT, AT, AT_BEGINNING, AT_BEGINNING_STRING, BRANCH, CATEGORY,
+                               CATEGORY_DIGIT, CATEGORY_SPACE, CATEGORY_WORD, IN, LITERAL, MAX_REPEAT, MIN_REPEAT,
+                               RANGE, SUBPATTERN)
 
 import re
 from bisect import bisect_right
+
+import regex
 
 MIN_LEN = 3
 # a single one of these is rare enough in a short block to be a requirement of its own (prices, credits,
@@ -151,6 +157,98 @@ def alternatives(pattern: str, most: int = 3, budget: int = 16) -> tuple | None:
         if cnf not in out:
             out.append(cnf)
     return tuple(out)
+
+
+_CLASS_KEYS = {CATEGORY_DIGIT: "\\d", CATEGORY_WORD: "\\w"}  # stand-ins: `lead_keys` adds them to a text's
+_STAND_INS = frozenset(_CLASS_KEYS.values())
+_DIGIT, _WORD = regex.compile(r"\d"), regex.compile(r"\w")  # the rules' own engine decides what they take
+
+
+def lead_keys(text: str) -> frozenset:
+    """What `first_chars` sets are compared with: the text's first character, its case variants, and the
+    stand-ins of the classes it belongs to."""
+    c = text[:1]
+    keys = _cased(c)
+    if c and _WORD.match(c):
+        keys.add("\\w")
+        if _DIGIT.match(c):
+            keys.add("\\d")
+    return frozenset(keys)
+
+
+def _cased(chars) -> set:
+    """A character and its case variants (a case-free pattern matches any of them)."""
+    return {v for c in chars for v in (c, c.lower(), c.upper(), c.casefold()[:1])}
+
+
+def first_chars(pattern: str) -> frozenset | None:
+    """For a pattern anchored at the start (every branch begins with ^): the characters a text it matches
+    can begin with, case variants included. The text rules' blocks are squashed (no leading space), so a
+    rule whose words have no literals to index ("Ad", "OK", "X") is still skipped for most blocks by one
+    set lookup. None when it cannot tell (unanchored, a class such as \\d or ., or a possibly empty match)."""
+    items = _parse(pattern)
+    if items is None:
+        return None
+    try:
+        found = _anchored(items)
+    except Exception:
+        return None
+    if not found:
+        return None
+    return frozenset(_cased(c for c in found if c not in _STAND_INS) | (found & _STAND_INS))
+
+
+def _anchored(items) -> set | None:
+    if len(items) == 1 and items[0][0] is BRANCH:
+        parts = [_anchored(b) for b in items[0][1][1]]
+        return None if any(p is None for p in parts) else set().union(*parts)
+    if len(items) == 1 and items[0][0] is SUBPATTERN:
+        return _anchored(items[0][1][-1])
+    if items and items[0][0] is AT and items[0][1] in (AT_BEGINNING, AT_BEGINNING_STRING):
+        chars, nullable = _first(items[1:])
+        return None if chars is None or nullable else chars
+    return None
+
+
+def _first(items) -> tuple[set | None, bool]:
+    """(characters a match of the sequence can begin with, whether it can match nothing)."""
+    out: set = set()
+    for op, av in items:
+        if op is LITERAL:
+            return out | {chr(av)}, False
+        if op is IN:
+            chars = set()
+            for kind, v in av:
+                if kind is LITERAL:
+                    chars.add(chr(v))
+                elif kind is RANGE and v[1] - v[0] <= 256:
+                    chars.update(map(chr, range(v[0], v[1] + 1)))
+                elif kind is CATEGORY and v in _CLASS_KEYS:
+                    chars.add(_CLASS_KEYS[v])
+                elif not (kind is CATEGORY and v is CATEGORY_SPACE):  # blocks never begin with a space
+                    return None, False
+            return out | chars, False
+        if op is AT or op is ASSERT or op is ASSERT_NOT:
+            continue  # takes no character
+        if op is SUBPATTERN or op is BRANCH or op is MAX_REPEAT or op is MIN_REPEAT:
+            if op is SUBPATTERN:
+                parts, lo = [av[-1]], 1
+            elif op is BRANCH:
+                parts, lo = av[1], 1
+            else:
+                parts, lo = [av[2]], av[0]
+            nullable = lo == 0
+            for part in parts:
+                chars, empty = _first(part)
+                if chars is None:
+                    return None, False
+                out |= chars
+                nullable = nullable or empty
+            if not nullable:
+                return out, False
+            continue
+        return None, False  # any character, a category, a back reference: cannot tell
+    return out, True
 
 
 class LiteralIndex:

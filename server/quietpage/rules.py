@@ -20,7 +20,7 @@ from cssselect import GenericTranslator, SelectorError
 
 from .errors import RuleError
 from .options import CATEGORIES
-from .prefilter import LiteralIndex, alternatives, requirements
+from .prefilter import LiteralIndex, alternatives, first_chars, requirements
 from .textnorm import fold, word_count
 
 BUILTIN_DIR = Path(__file__).with_name("rules")
@@ -56,6 +56,7 @@ class Rule:
     lits: tuple | None = field(default=None, repr=False, compare=False)  # the most selective of reqs
     reqs: tuple | None = field(default=None, repr=False, compare=False)  # prefilter: one of each set
     alts: tuple | None = field(default=None, repr=False, compare=False)  # or: the sets of one alternative
+    first: frozenset | None = field(default=None, repr=False, compare=False)  # what a match can begin with
     xpath: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -120,6 +121,7 @@ def _compile(rule: Rule) -> Rule:
         rule.lits = rule.reqs[0] if rule.reqs else None
         if rule.selector is None:
             rule.alts = alternatives(rule.pattern) or ((rule.reqs,) if rule.reqs else None)
+            rule.first = first_chars(rule.pattern)
         try:
             rule.compiled = regex.compile(rule.pattern, regex.V1 if "(?V1)" in rule.pattern else 0)
         except regex.error as e:

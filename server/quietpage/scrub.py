@@ -9,6 +9,7 @@ import regex
 
 from . import header
 from .blocks import Block
+from .prefilter import lead_keys
 from .result import Removal
 from .rules import Rule, RuleSet
 
@@ -71,10 +72,15 @@ def match(blocks: list[Block], ruleset: RuleSet, keep: frozenset, timeout: float
         if possible:
             todo += [by_id[k] for k in possible if k in by_id and words <= by_id[k].max_words]
             todo.sort(key=lambda r: order[r.id])
+        if not todo:
+            continue
         heading = b.tag in _HEADINGS and not b.text.rstrip().endswith(":")  # "Bildnachweis:" is a label
+        lead = lead_keys(b.folded)
         for r in todo:
             if heading and r.category in _NOT_HEADINGS:
                 continue  # "Add-ons / Web Extensions" as a heading is a section title, not a credit
+            if r.first is not None and r.first.isdisjoint(lead):
+                continue  # an anchored rule whose match cannot begin with this block's first letter
             if r.search(b.folded, timeout) is not None:
                 b.hits.append(r)
 
