@@ -94,9 +94,10 @@ def test_alternatives_stay_within_their_budget():
 def test_the_index_without_the_library_finds_the_same_keys_and_texts():
     rs = rules.load()
     idx = rs.literal_index
-    plain = prefilter.LiteralIndex({})
-    plain.__dict__.update(idx.__dict__)
-    plain._auto = None
+    every = {r.id: r.alts for r in rs.text if r.alts}
+    scanner = prefilter.Scanner(prefilter.all_literals(every))
+    scanner._auto = None
+    plain = prefilter.LiteralIndex(every, scanner)
     texts = ["subscribe to read the full story", "already a subscriber? log in", "abonnez-vous pour lire la suite",
              "the weather was fine", "", "jetzt abonnieren und weiterlesen", "sign in sign in"]
     lows = [fold(t).casefold() for t in texts]

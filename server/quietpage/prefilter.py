@@ -251,37 +251,13 @@ def _first(items) -> tuple[set | None, bool]:
     return out, True
 
 
-class LiteralIndex:
-    """Which keys (rules) a text could match, in one pass over it. A key has one or more alternatives (see
-    `alternatives`); it is possible when every literal set of one of them is hit.
+class Scanner:
+    """Finds literals in a text: Aho-Corasick (a DFA), one automaton that several indexes share, so the
+    one table stays in the processor's cache between the page's many short texts."""
 
-    Aho-Corasick (a DFA) finds the literals. Each alternative owns a field of bits in one integer, a bit per
-    literal set, with a zero guard bit above it: a text's hits OR their bits in, and adding a one at the
-    bottom of every field carries into the guard bit of exactly the complete alternatives."""
-
-    def __init__(self, alts_by_key: dict):
-        self.lits: list[str] = []
-        lit_id: dict[str, int] = {}
-        masks: list[int] = []
-        self.owner: dict[int, object] = {}  # guard bit -> key
-        low = guard = 0
-        at = 0
-        for key, alts in alts_by_key.items():
-            for reqs in alts:
-                low |= 1 << at
-                for i, lits in enumerate(reqs):
-                    for x in lits:
-                        j = lit_id.get(x)
-                        if j is None:
-                            j = lit_id[x] = len(self.lits)
-                            self.lits.append(x)
-                            masks.append(0)
-                        masks[j] |= 1 << (at + i)
-                at += len(reqs)
-                guard |= 1 << at
-                self.owner[at] = key
-                at += 1
-        self.masks, self._low, self._guard = masks, low, guard
+    def __init__(self, lits):
+        self.lits: list[str] = sorted(set(lits))
+        self.ids = {x: j for j, x in enumerate(self.lits)}
         self._auto = None
         try:
             import ahocorasick_rs as ac
@@ -290,7 +266,7 @@ class LiteralIndex:
         if self.lits:
             self._auto = ac.AhoCorasick(self.lits, implementation=ac.Implementation.DFA)
 
-    def _hits(self, low: str):
+    def hits(self, low: str):
         """(literal id, start, end) of every literal in `low`, overlaps included."""
         if self._auto is not None:
             return self._auto.find_matches_as_indexes(low, overlapping=True)
@@ -301,6 +277,39 @@ class LiteralIndex:
                 out.append((j, i, i + len(x)))
                 i = low.find(x, i + 1)
         return out
+
+
+def all_literals(alts_by_key: dict) -> set:
+    return {x for alts in alts_by_key.values() for reqs in alts for lits in reqs for x in lits}
+
+
+class LiteralIndex:
+    """Which keys (rules) a text could match, in one pass over it. A key has one or more alternatives (see
+    `alternatives`); it is possible when every literal set of one of them is hit.
+
+    A `Scanner` finds the literals. Each alternative owns a field of bits in one integer, a bit per
+    literal set, with a zero guard bit above it: a text's hits OR their bits in, and adding a one at the
+    bottom of every field carries into the guard bit of exactly the complete alternatives."""
+
+    def __init__(self, alts_by_key: dict, scanner: Scanner | None = None):
+        self.scanner = scanner if scanner is not None else Scanner(all_literals(alts_by_key))
+        ids = self.scanner.ids
+        masks = [0] * len(ids)
+        self.owner: dict[int, object] = {}  # guard bit -> key
+        low = guard = 0
+        at = 0
+        for key, alts in alts_by_key.items():
+            for reqs in alts:
+                low |= 1 << at
+                for i, lits in enumerate(reqs):
+                    for x in lits:
+                        masks[ids[x]] |= 1 << (at + i)
+                at += len(reqs)
+                guard |= 1 << at
+                self.owner[at] = key
+                at += 1
+        self.masks, self._low, self._guard = masks, low, guard
+        self._hits = self.scanner.hits
 
     def _mask(self, low: str) -> int:
         masks, m = self.masks, 0

@@ -20,7 +20,7 @@ from cssselect import GenericTranslator, SelectorError
 
 from .errors import RuleError
 from .options import CATEGORIES
-from .prefilter import LiteralIndex, alternatives, first_chars, requirements
+from .prefilter import LiteralIndex, Scanner, all_literals, alternatives, first_chars, requirements
 from .textnorm import fold, word_count
 
 BUILTIN_DIR = Path(__file__).with_name("rules")
@@ -302,10 +302,13 @@ class RuleSet:
         self.match_plans: dict = {}  # scrub's rule lists per settings
         sig = [r for r in self.text if r.signal]
         # one pass over a text tells which rules could match it (their literals occur in it)
-        self.literal_index = LiteralIndex({r.id: r.alts for r in self.text if r.alts})
+        every = {r.id: r.alts for r in self.text if r.alts}
+        scanner = Scanner(all_literals(every))
+        self.literal_index = LiteralIndex(every, scanner)
         # a long paragraph can only match the few rules that allow as many words: a smaller index per tier
-        self._tiers = [(t, LiteralIndex({r.id: r.alts for r in self.text if r.alts and r.max_words >= t}))
+        self._tiers = [(t, LiteralIndex({r.id: r.alts for r in self.text if r.alts and r.max_words >= t}, scanner))
                        for t in WORD_TIERS[1:]][::-1]
+        # the page scan reads the page's texts in one long pass: its own, smaller automaton finds fewer hits
         self.signal_index = None if any(r.alts is None for r in sig) else \
             LiteralIndex({r.id: r.alts for r in sig})
 
