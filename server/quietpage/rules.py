@@ -261,8 +261,11 @@ class TokenIndex:
         if hits is None:
             seq = self._words(name)
             first = self.first
-            hits = tuple(r for i, w in enumerate(seq) for ph, r in first.get(w, ())
-                         if len(ph) == 1 or tuple(seq[i:i + len(ph)]) == ph)
+            if first.keys().isdisjoint(seq):
+                hits = ()  # most names hold no rule's first word
+            else:
+                hits = tuple(r for i, w in enumerate(seq) for ph, r in first.get(w, ())
+                             if len(ph) == 1 or tuple(seq[i:i + len(ph)]) == ph)
             if len(self._hits) > 50_000:
                 self._hits.clear()
             self._hits[name] = hits
