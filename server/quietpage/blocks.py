@@ -152,14 +152,15 @@ def _low(s: str) -> str:
 
 
 def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:
-    """Short texts anywhere on the page (gate prompts, meters, buttons) without walking it in Python:
-    libxml2 finds the elements that hold text of their own, and each small one becomes one block. With an
-    `index`, only texts that hold the literals of some rule become blocks; the page's short texts are
-    folded for it in one go (joined by NUL, which no text holds and no fold touches)."""
+    """Short texts anywhere on the page, or under each of a list of elements (gate prompts, meters, buttons),
+    without walking it in Python: libxml2 finds the elements that hold text of their own, and each small
+    one becomes one block. With an `index`, only texts that hold the literals of some rule become blocks;
+    the short texts are folded for it in one go (joined by NUL, which no text holds and no fold touches)."""
     if body is None:
         return []
     limit = max_words * 12
-    els = _WITH_TEXT(body)  # elements with text of their own (or after a child): the page's lines
+    # elements with text of their own (or after a child): the page's lines; of several roots, in one go
+    els = _WITH_TEXT(body) if not isinstance(body, list) else [el for root in body for el in _WITH_TEXT(root)]
     texts = [el.text_content() for el in els]
     lows = None
     if index is not None:

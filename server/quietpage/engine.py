@@ -131,8 +131,7 @@ def _clean_html(html, url, opts: Options, ruleset) -> Result:
     page_blocks = blk.short_blocks(doc.find("body"), index=ruleset.signal_index)
     # a gate's modal waits hidden until a script shows it: its sentences (not its buttons: site-wide login
     # modals hide those too) are evidence, which a page that declares itself free overrules
-    hidden_blocks = [b for el in hidden for b in blk.short_blocks(el, index=ruleset.signal_index)
-                     if b.words >= MIN_HIDDEN_WORDS]
+    hidden_blocks = [b for b in blk.short_blocks(hidden, index=ruleset.signal_index) if b.words >= MIN_HIDDEN_WORDS]
     hidden_words = sum(_words(n) for n in protected) if selectors else -1
     prose = _prose_words(doc)
 
