@@ -55,8 +55,12 @@ def resolve_images(root, url: str | None) -> None:
             a.set("href", _resolve(url, a.get("href")))
 
 
+# built once: nh3.clean builds its sanitizer from these sets on every call (a third of its time)
+_CLEANER = nh3.Cleaner(tags=TAGS, attributes=ATTRS, url_schemes={"http", "https", "mailto"},
+                       link_rel="noopener noreferrer", strip_comments=True)
+
+
 def sanitize(root, url: str | None) -> str:
     resolve_images(root, url)
     html = lxml.html.tostring(root, encoding="unicode", method="html")
-    return nh3.clean(html, tags=TAGS, attributes=ATTRS, url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer", strip_comments=True).strip()
+    return _CLEANER.clean(html).strip()
