@@ -89,13 +89,15 @@ def _selector_names(selector: str) -> tuple | None:
     return tuple(out)
 
 
-_CLASSES = lxml.etree.XPath("//@class", smart_strings=False)
-_IDS = lxml.etree.XPath("//@id", smart_strings=False)
+# elements' attributes only: `//@class` visits every text node as well
+_CLASSES = lxml.etree.XPath("/descendant::*/@class", smart_strings=False)
+_IDS = lxml.etree.XPath("/descendant::*/@id", smart_strings=False)
 
 
 def _names(doc) -> tuple[set, set]:
-    """Class names and ids on the page, as plain strings from libxml2 (no element proxies)."""
-    return set(" ".join(_CLASSES(doc)).split()), set(_IDS(doc))
+    """Class names and ids on the page, as plain strings from libxml2 (no element proxies); a page repeats
+    its class lists, so each distinct one is split once."""
+    return set(" ".join(set(_CLASSES(doc))).split()), set(_IDS(doc))
 
 
 @functools.lru_cache(maxsize=256)
