@@ -184,6 +184,7 @@ def _unlikely(names: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=8192)  # asked by classnames, then again by readability for the same page
 def unlikely_names(cls: str | None, ident: str | None) -> bool:
     """readability's unlikely-candidate test on an element's class and id (asked twice a page for each
     listed element: by classnames, then again by readability on the names the element has by then)."""
@@ -563,6 +564,8 @@ class TreeDocument(Document):
         # the engine's list (document order) may hold nodes pruned since: they are out of the tree, and
         # dropping inside them changes nothing in it
         listed = self._unlikely if self._parses == 1 and self._unlikely is not None else None
+        # the few elements that hold a main, article or math (none of them is dropped, so the set holds)
+        holders = {a for el in self.html.iter(*_KEEP_AROUND) for a in el.iterancestors()}
         for elem in listed if listed is not None else self.html.xpath(".//*[@class or @id]"):
             if not unlikely_names(elem.get("class"), elem.get("id")) or elem.tag in ("html", "body"):
                 continue
@@ -570,9 +573,9 @@ class TreeDocument(Document):
                 continue
             if elem.tag in _KEEP_INSIDE or elem.tag in _KEEP_AROUND:
                 continue
-            if any(a.tag in _KEEP_INSIDE for a in elem.iterancestors()):
+            if next(elem.iterancestors(*_KEEP_INSIDE), None) is not None:
                 continue
-            if next(elem.iterdescendants(*_KEEP_AROUND), None) is None:
+            if elem not in holders:
                 elem.drop_tree()
 
     def transform_misused_divs_into_paragraphs(self):
