@@ -73,3 +73,16 @@ def test_a_plus_brand_over_the_headline_goes_as_paywall():
 def test_a_plus_brand_inside_the_article_stays():
     html = f"<html lang='de'><body><article>{DE}<p>SZ Plus</p>{DE}</article></body></html>"
     assert "SZ Plus" in quietpage.clean(html).text
+
+
+def test_a_widget_word_by_the_byline_goes_as_social():
+    html = (f"<html lang='de'><body><article><p>Von Tobias Renner</p><p>Publiziert: 21.01.2025, 17:30</p>"
+            f"<p>Kommentare</p>{DE}{DE}</article></body></html>")
+    r = quietpage.clean(html)
+    assert "Kommentare" not in r.text and "Nach fast vierzig Jahren" in r.text
+    assert any(x.category == "social" and x.text == "Kommentare" for x in r.removed)
+
+
+def test_a_widget_word_inside_the_article_stays_unless_in_a_run():
+    html = f"<html lang='de'><body><article>{DE}<p>Kommentare</p>{DE}</article></body></html>"
+    assert "Kommentare" in quietpage.clean(html).text

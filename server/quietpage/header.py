@@ -35,6 +35,7 @@ MIN_REPEAT_WORDS = 12
 MIN_BLOCKS_FOR_REPEATS = 10
 MAX_REPEAT_RUN = 3   # a run of up to this many long blocks repeated right after itself
 _TITLE_TAGS = {"h1", "h2", "h3", "p", "div", "#text"}
+_HEADER_LABELS = {"paywall": 5, "social": 2}  # run-only labels taken in the header zone, up to this many words
 
 
 _EDGES = " .:|-–—"
@@ -82,11 +83,12 @@ def decide(blocks: list[Block], title: str, byline: str, keep: frozenset) -> dic
         elif _is_byline(b, by_keys):
             out[i] = BYLINE
         else:
-            # a paywall brand over the headline ("WZ+ Kellbach", "SZ Plus"): such labels are judged only in
-            # company of other furniture, and the header zone is that company
-            label = next((r for r in b.hits if r.strength == "run" and r.category == "paywall"
+            # a paywall brand over the headline ("WZ+ Kellbach", "SZ Plus") or a widget word by the byline
+            # ("Kommentare", a link to the comments): such labels are judged only in company of other
+            # furniture, and the header zone is that company
+            label = next((r for r in b.hits if r.strength == "run" and r.category in _HEADER_LABELS
                           and r.category not in keep), None)
-            if label is not None and b.words <= 5:
+            if label is not None and b.words <= _HEADER_LABELS[label.category]:
                 out[i] = label
     # a headline set below a lead image and its caption starts a header of its own: the byline and
     # dateline lines right under it go too
