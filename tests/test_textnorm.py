@@ -2,6 +2,8 @@
 import random
 import re
 
+import pytest
+
 from quietpage import textnorm
 
 
@@ -39,3 +41,10 @@ def test_language_words_are_the_regex_words():
         low = t.lower()
         fast = low.translate(language._ASCII_WORDS).split() if low.isascii() else re.findall(r"\w+", low)
         assert fast == re.findall(r"\w+", low), repr(t)
+
+
+@pytest.mark.parametrize("text", ["a \u200b b", "\ufeffSubscribe", "x\u00ad y", "Don`t", "Аdvеrtіѕе here",
+                                  "✓ Unlimited access", "plain words", "e\u0301t\u00e9 \u2019s", "a\u00a0b"])
+def test_fold_of_squashed_text_skips_nothing(text):
+    squash, fold = textnorm.squash, textnorm.fold
+    assert fold(squash(text), squashed=True) == fold(squash(text))

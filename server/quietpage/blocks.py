@@ -31,9 +31,10 @@ class Block:
     words: int = 0
     hits: list = field(default_factory=list)   # rules that flag this block
     segments: list = field(default_factory=list, repr=False)  # where its text lives in the tree
+    squashed: bool = field(default=False, repr=False)  # the text is already squash()ed: fold skips that
 
     def __post_init__(self):
-        self.folded = fold(self.text)
+        self.folded = fold(self.text, self.squashed)
         self.words = word_count(self.text)
 
 
@@ -68,7 +69,8 @@ class _Flow:
         if text and self.owner is not None and self.owner.tag == "pre":
             text = raw.strip("\n").rstrip()  # code keeps its lines and indentation
         if text and self.owner is not None:
-            b = Block(text, self.owner.tag, self.owner, min(1.0, self.links / max(1, len(text))))
+            b = Block(text, self.owner.tag, self.owner, min(1.0, self.links / max(1, len(text))),
+                      squashed=self.owner.tag != "pre")
             b.segments = self.segs
             self.blocks.append(b)
         self.parts, self.segs, self.links = [], [], 0
@@ -189,7 +191,7 @@ def short_blocks(body, max_words: int = 40, index=None) -> list[Block]:
         text = squash(text)
         if text and len(text) <= limit:
             el = els[k]
-            b = Block(text, el.tag, el)
+            b = Block(text, el.tag, el, squashed=True)
             if b.words <= max_words:
                 out.append(b)
     return out
@@ -212,7 +214,7 @@ def drop_empty(root, tags=EMPTY_CONTAINERS) -> None:
 
 
 def from_text(text: str) -> list[Block]:
-    return [Block(squash(line), "p") for line in text.splitlines() if line.strip()]
+    return [Block(squash(line), "p", squashed=True) for line in text.splitlines() if line.strip()]
 
 
 def to_text(blocks: list[Block]) -> str:

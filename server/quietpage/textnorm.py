@@ -42,17 +42,24 @@ def punct_fold(s: str) -> str:
     return s
 
 
-def fold(s: str) -> str:
+_INVISIBLE = tuple(k for k, v in _PUNCT_PAIRS if v == "")  # folded away: may leave two spaces side by side
+
+
+def fold(s: str, squashed: bool = False) -> str:
     """The form rules see: NFC, look-alikes folded (only in mostly-Latin text), whitespace collapsed, a
-    leading check mark or bullet dropped."""
+    leading check mark or bullet dropped. `squashed`: `s` is already `squash`ed (a block's text), so it
+    needs collapsing again only where an invisible character went."""
     if s.isascii():  # already NFC, no look-alikes, no bullets
-        return squash(punct_fold(s))
+        return s.replace("`", "'") if squashed and "`" in s else s if squashed else squash(punct_fold(s))
     s = nfc(s)
+    if squashed:
+        squashed = not any(c in s for c in _INVISIBLE)
     if _CYR.search(s) and len(_LAT.findall(s)) >= len(_CYR.findall(s)):
         s = s.translate(_CONFUSABLES)
     else:
         s = punct_fold(s)
-    s = squash(s)
+    if not squashed:
+        s = squash(s)
     return _BULLET.sub("", s, count=1) if s and s[0] in _BULLETS else s
 
 
