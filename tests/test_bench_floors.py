@@ -38,7 +38,7 @@ def test_paywall_floor():
 
 
 def test_paywall_extra_floor():
-    """294 synthetic pages first written as held-out checks (see bench/corpus/README.md)."""
+    """308 synthetic pages first written as held-out checks (see bench/corpus/README.md)."""
     r = bench.bench_paywall(bench.CORPUS / "paywall-extra")["quietpage"]
     assert r["errors"] == 0
     assert r["remove_recall"] >= 0.96 and r["keep_recall"] >= 0.99, r
