@@ -46,3 +46,21 @@ def test_a_renamed_node_is_judged_by_its_name_when_readability_runs():
     extract.prepare(doc)  # renames the post: class 'embedded-post'
     article = extract.extract(doc, unlikely=unlikely)
     assert "A quoted post about the method." in article.text_content()
+
+
+def test_full_caches_are_emptied_before_a_page_not_in_the_middle_of_it():
+    """The verdict tables are bounded; a page read just as they overflow still gets every verdict."""
+    import lxml.html
+    from quietpage import extract
+    from quietpage.classnames import classify
+    from quietpage.rules import load
+    index = load().token_index()
+    doc = lxml.html.fromstring("<div><div class='share-bar'>x</div><div class='comment'>y</div>"
+                               "<div id='sidebar'>z</div><div class='body'>w</div></div>")
+    named = doc.xpath("//*[@class or @id]")
+    classify(named, index)
+    index.pairs.update({(f"c{i}", None): (None, False) for i in range(50_001)})
+    extract._UNLIKELY_SEEN.update({(f"c{i}", None): False for i in range(1 << 16 + 1)})
+    hits, unlikely = classify(named, index)
+    assert [e.get("id") or e.get("class") for e in unlikely] == ["comment", "sidebar"]
+    assert extract.unlikely_each([("comment", None), ("body", None)]) == [True, False]

@@ -3,7 +3,7 @@ those names alone: prune (which DOM rule names it) and readability (an unlikely 
 same class lists hundreds of times, so each distinct (class, id) pair is judged once per rule index."""
 from __future__ import annotations
 
-from .extract import unlikely_names
+from .extract import unlikely_each
 from .rules import TokenIndex
 
 
@@ -12,13 +12,16 @@ def classify(named: list, index: TokenIndex) -> tuple[list, list]:
     unlikely candidates; both in document order."""
     hits, unlikely = [], []
     judged = index.pairs
-    for el in named:
-        cls, ident = el.get("class"), el.get("id")
-        verdict = judged.get((cls, ident))
-        if verdict is None:
-            if len(judged) > 50_000:
-                judged.clear()
-            verdict = judged[(cls, ident)] = (index.match_names(cls, ident), unlikely_names(cls, ident))
+    if len(judged) > 50_000:
+        judged.clear()  # before the page is read: every pair it holds must be in the table after
+    pairs = [(el.get("class"), el.get("id")) for el in named]
+    new = [p for p in dict.fromkeys(pairs) if p not in judged]
+    if new:
+        # the page's new pairs' unlikely test in one pass (see extract.unlikely_each)
+        for p, is_unlikely in zip(new, unlikely_each(new)):
+            judged[p] = (index.match_names(*p), is_unlikely)
+    for el, p in zip(named, pairs):
+        verdict = judged[p]
         if verdict[0] is not None:
             hits.append((el, verdict[0]))
         if verdict[1]:

@@ -5,6 +5,7 @@ its time); we hand it a tree and do only what its scoring needs: hidden nodes, s
 It mutates the tree and re-parses on its lenient retry, so the retry gets a pristine copy."""
 from __future__ import annotations
 
+import bisect
 import copy
 import re
 import logging
@@ -183,13 +184,39 @@ def _unlikely(names: str) -> bool:
     return bits == 1
 
 
-@functools.lru_cache(maxsize=1 << 16)
-@functools.lru_cache(maxsize=8192)  # asked by classnames, then again by readability for the same page
+_UNLIKELY_SEEN: dict[tuple, bool] = {}
+
+
 def unlikely_names(cls: str | None, ident: str | None) -> bool:
     """readability's unlikely-candidate test on an element's class and id (asked twice a page for each
     listed element: by classnames, then again by readability on the names the element has by then)."""
-    s = "{} {}".format(cls or "", ident or "")
-    return len(s) >= 2 and _unlikely(s)
+    got = _UNLIKELY_SEEN.get((cls, ident))
+    if got is None:
+        got = unlikely_each([(cls, ident)])[0]
+    return got
+
+
+def unlikely_each(pairs: list[tuple]) -> list[bool]:
+    """`unlikely_names` of many (class, id) pairs: those not seen before are lowered, joined by newlines
+    (no word of either pattern holds one) and searched in one Aho-Corasick pass."""
+    seen = _UNLIKELY_SEEN
+    if len(seen) > 1 << 16:
+        seen.clear()  # before the lookup: every pair asked for must be in the table after
+    todo = list(dict.fromkeys(p for p in pairs if p not in seen))
+    if todo:
+        texts = ["{} {}".format(c or "", i or "").lower() for c, i in todo]  # lowered first: lower() may lengthen
+        starts, at = [], 0
+        for t in texts:
+            starts.append(at)
+            at += len(t) + 1
+        bits = [0] * len(todo)
+        words = _UNLIKELY_BITS
+        for j, start, _end in _UNLIKELY_WORDS.find_matches_as_indexes("\n".join(texts), overlapping=True):
+            k = bisect.bisect_right(starts, start) - 1
+            bits[k] |= words[j]
+        for p, t, b in zip(todo, texts, bits):
+            seen[p] = len(t) >= 2 and b == 1
+    return [seen[p] for p in pairs]
 
 
 # readability's cleaners.clean_attributes, on the tree: width, height, style, *color, background*, o/on
