@@ -1,6 +1,8 @@
-"""Cheap prefilter for text rules: from a pattern, sets of literal strings such that any text it can match
-contains one literal of every set. A rule is not run on a block that misses a set. Conservative: whatever
-the analysis cannot prove (regex-module syntax, classes, optional parts) adds no requirement."""
+"""Cheap prefilter for text rules, read from each pattern once: sets of literal strings such that any text it
+can match contains one literal of every set (per alternative of its alternations: `alternatives`), and for an
+anchored pattern the characters a match can begin with (`first_chars`). A rule is not run on a block that misses
+them. Conservative: whatever the analysis cannot prove (regex-module syntax, classes, optional parts) adds no
+requirement. `LiteralIndex` answers "which rules could match this text" for all rules in one pass."""
 from __future__ import annotations
 
 try:  # Python 3.11+
