@@ -2,7 +2,7 @@
 text (non-blank lines)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 import re
 
@@ -31,10 +31,10 @@ class Block:
     words: int = 0
     hits: list = field(default_factory=list)   # rules that flag this block
     segments: list = field(default_factory=list, repr=False)  # where its text lives in the tree
-    squashed: bool = field(default=False, repr=False)  # the text is already squash()ed: fold skips that
+    squashed: InitVar[bool] = False  # the text is already squash()ed: fold skips that
 
-    def __post_init__(self):
-        self.folded = fold(self.text, self.squashed)
+    def __post_init__(self, squashed: bool):
+        self.folded = fold(self.text, squashed)
         self.words = word_count(self.text)
 
 

@@ -66,21 +66,29 @@ def _symbol_class(items) -> frozenset | None:
     return frozenset(chars) or None
 
 
-def requirements(pattern: str, most: int = 3, fold: bool = True) -> tuple[tuple[str, ...], ...] | None:
-    """Up to `most` literal sets, each of which must be hit for the pattern to match; None if none.
-    Casefolded, or with `fold=False` as the pattern writes them."""
+def _read(pattern: str, analyse):
+    """`analyse` of the pattern's parse, or None where the pattern or the analysis defeats it."""
     items = _parse(pattern)
     if items is None:
         return None
     try:
-        sets = _conj(items)
+        return analyse(items)
     except Exception:
         return None
-    uniq = {frozenset(x.casefold() if fold else x for x in s) for s in sets if s}
+
+
+def _best(sets, most: int, fold: bool = True) -> tuple | None:
+    """The `most` most selective literal sets, each sorted short to long; None if there is none."""
+    uniq = {frozenset(x.casefold() if fold else x for x in s) for s in sets or () if s}
     if not uniq:
         return None
-    best = sorted(uniq, key=_selective)[:most]
-    return tuple(tuple(sorted(s, key=lambda x: (len(x), x))) for s in best)
+    return tuple(tuple(sorted(s, key=lambda x: (len(x), x))) for s in sorted(uniq, key=_selective)[:most])
+
+
+def requirements(pattern: str, most: int = 3, fold: bool = True) -> tuple[tuple[str, ...], ...] | None:
+    """Up to `most` literal sets, each of which must be hit for the pattern to match; None if none.
+    Casefolded, or with `fold=False` as the pattern writes them."""
+    return _best(_read(pattern, _conj), most, fold)
 
 
 def _dnf(items, budget: int) -> list[list[frozenset]]:
@@ -142,20 +150,14 @@ def _dnf(items, budget: int) -> list[list[frozenset]]:
 def alternatives(pattern: str, most: int = 3, budget: int = 16) -> tuple | None:
     """`requirements` per alternative: a text can match only if it hits every set of one alternative.
     Casefolded. None if some alternative needs nothing."""
-    items = _parse(pattern)
-    if items is None:
-        return None
-    try:
-        alts = _dnf(items, budget)
-    except Exception:
+    alts = _read(pattern, lambda items: _dnf(items, budget))
+    if alts is None:
         return None
     out = []
     for a in alts:
-        uniq = {frozenset(x.casefold() for x in s) for s in a if s}
-        if not uniq:
+        cnf = _best(a, most)
+        if cnf is None:
             return None
-        best = sorted(uniq, key=_selective)[:most]
-        cnf = tuple(tuple(sorted(s, key=lambda x: (len(x), x))) for s in best)
         if cnf not in out:
             out.append(cnf)
     return tuple(out)
@@ -188,13 +190,7 @@ def first_chars(pattern: str) -> frozenset | None:
     can begin with, case variants included. The text rules' blocks are squashed (no leading space), so a
     rule whose words have no literals to index ("Ad", "OK", "X") is still skipped for most blocks by one
     set lookup. None when it cannot tell (unanchored, a class such as \\d or ., or a possibly empty match)."""
-    items = _parse(pattern)
-    if items is None:
-        return None
-    try:
-        found = _anchored(items)
-    except Exception:
-        return None
+    found = _read(pattern, _anchored)
     if not found:
         return None
     return frozenset(_cased(c for c in found if c not in _STAND_INS) | (found & _STAND_INS))

@@ -50,7 +50,8 @@ def fold(s: str, squashed: bool = False) -> str:
     leading check mark or bullet dropped. `squashed`: `s` is already `squash`ed (a block's text), so it
     needs collapsing again only where an invisible character went."""
     if s.isascii():  # already NFC, no look-alikes, no bullets
-        return s.replace("`", "'") if squashed and "`" in s else s if squashed else squash(punct_fold(s))
+        s = punct_fold(s)
+        return s if squashed else squash(s)
     s = nfc(s)
     if squashed:
         squashed = not any(c in s for c in _INVISIBLE)
